@@ -17,6 +17,12 @@
         'Get-OneLoginRateLimit'
         'Get-OneLoginUser'
         'Get-OneLoginAvailableAuthFactor'
+        'Get-OneLoginEnrolledAuthFactor'
+        'Register-OneLoginAuthFactor'
+        'Send-OneLoginAuthFactorChallenge'
+        'Confirm-OneLoginAuthFactor'
+        'Remove-OneLoginAuthFactor'
+        'New-OneLoginMfaToken'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
