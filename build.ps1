@@ -474,12 +474,12 @@ function Invoke-BenchTask {
         return
     }
     $failed = @()
-    foreach ($script in $scripts) {
-        Write-Step "Benchmark $($script.Name)"
-        $exitCode = Invoke-Pwsh -ArgumentList '-File', $script.FullName, '-ModulePath', $moduleDir -TimeoutSeconds 3600
+    foreach ($benchmark in $scripts) {
+        Write-Step "Benchmark $($benchmark.Name)"
+        $exitCode = Invoke-Pwsh -ArgumentList '-File', $benchmark.FullName, '-ModulePath', $moduleDir -TimeoutSeconds 3600
         if ($exitCode -ne 0) {
-            Write-Host "$($script.Name) failed (exit code $exitCode)" -ForegroundColor Red
-            $failed += $script.Name
+            Write-Host "$($benchmark.Name) failed (exit code $exitCode)" -ForegroundColor Red
+            $failed += $benchmark.Name
         }
     }
     if ($failed.Count) {

@@ -89,7 +89,8 @@ function Invoke-ChildProcess {
         # Wait in short slices so that Ctrl+C (a pipeline stop) can reach the finally block below.
         while (-not $process.WaitForExit(200)) {
             if ($TimeoutSeconds -gt 0 -and $stopwatch.Elapsed.TotalSeconds -ge $TimeoutSeconds) {
-                Write-Warning "$([System.IO.Path]::GetFileName($FilePath)) did not finish within $TimeoutSeconds s; killing its process tree."
+                $description = (@([System.IO.Path]::GetFileName($FilePath)) + @($ArgumentList | Select-Object -First 3)) -join ' '
+                Write-Warning "'$description …' did not finish within $TimeoutSeconds s; killing its process tree."
                 $process.Kill($true)
                 $process.WaitForExit()
                 return -1
