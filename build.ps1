@@ -412,24 +412,27 @@ $demoScript = {
     )
 
     $ErrorActionPreference = 'Stop'
+    if ([System.Console]::IsOutputRedirected) {
+        $PSStyle.OutputRendering = 'PlainText'
+    }
     Import-Module -Name (Join-Path $ModulePath 'OneLoginMfa.psd1')
     # The emulator's client id and secret arrive in this process's environment only.
     $secret = ConvertTo-SecureString -String $env:ONELOGIN_CLIENT_SECRET -AsPlainText -Force
     $credential = [pscredential]::new($env:ONELOGIN_CLIENT_ID, $secret)
 
-    Write-Host "PS> Connect-OneLogin -BaseUri $BaseUri -Credential `$credential" -ForegroundColor Yellow
+    Write-Host "PS> Connect-OneLogin -BaseUri $BaseUri -Credential `$credential   # the emulator's client id and secret" -ForegroundColor Yellow
     Connect-OneLogin -BaseUri $BaseUri -Credential $credential
 
-    Write-Host 'PS> Get-OneLoginConnection' -ForegroundColor Yellow
-    Get-OneLoginConnection | Out-Host
+    Write-Host 'PS> Get-OneLoginConnection | Format-List' -ForegroundColor Yellow
+    Get-OneLoginConnection | Format-List | Out-Host
 
     Write-Host 'PS> Get-OneLoginRateLimit' -ForegroundColor Yellow
     Get-OneLoginRateLimit | Out-Host
 
     Write-Host 'PS> Get-OneLoginUser | Get-OneLoginAvailableAuthFactor | Format-Table' -ForegroundColor Yellow
-    Write-Host ('Each row is an MFA factor that a user may enrol in: Get-OneLoginUser streams the users page by ' +
-        'page, and Get-OneLoginAvailableAuthFactor binds each user''s Id from the pipeline and asks for its ' +
-        'factors, several users at a time, under the shared rate-limit budget.')
+    Write-Host 'Each row is an MFA factor that a user may enrol in. Get-OneLoginUser streams the users page by page;'
+    Write-Host 'Get-OneLoginAvailableAuthFactor binds each user''s Id from the pipeline and fetches its factors,'
+    Write-Host 'several users at a time, within the shared rate-limit budget.'
     Get-OneLoginUser | Get-OneLoginAvailableAuthFactor | Format-Table | Out-Host
 }
 
