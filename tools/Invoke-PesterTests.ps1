@@ -56,7 +56,13 @@ function Write-ResultFile {
 function Stop-LeftoverChildProcess {
     # A test that starts the emulator and never stops it would leave a process holding CI's output pipe
     # open. Only direct children of this pwsh are touched, each by its id.
-    $leftovers = Get-Process | Where-Object { $_.Id -ne $PID -and $_.Parent -and $_.Parent.Id -eq $PID }
+    try {
+        $leftovers = @(Get-Process | Where-Object { $_.Id -ne $PID -and $_.Parent -and $_.Parent.Id -eq $PID })
+    }
+    catch {
+        Write-Warning "Could not list leftover child processes: $($_.Exception.Message)"
+        return
+    }
     foreach ($process in $leftovers) {
         Write-Warning "A test left process $($process.Id) ($($process.ProcessName)) running; stopping it."
         try {
