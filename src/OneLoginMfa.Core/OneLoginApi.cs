@@ -213,8 +213,11 @@ internal sealed class OneLoginApi
         });
     }
 
-    /// <summary>POST …/verify. Returns OneLogin's success message; a rejected code is an exception.</summary>
-    public async Task<string?> ConfirmAuthFactorAsync(long userId, long deviceId, string? stateToken, string? otpToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST …/verify. A rejected code, an expired state token or an unknown device is an exception; a 2xx
+    /// is verified when its v1 status says "success" (or there is no status at all).
+    /// </summary>
+    public async Task<AuthFactorVerification> ConfirmAuthFactorAsync(long userId, long deviceId, string? stateToken, string? otpToken, CancellationToken cancellationToken)
     {
         var body = new Dictionary<string, object>();
         if (otpToken is not null)
@@ -233,7 +236,18 @@ internal sealed class OneLoginApi
             UnknownUnauthorizedIsTokenProblem = false,
         };
         ApiResponse response = await _pipeline.SendAsync(request, _observer, cancellationToken).ConfigureAwait(false);
-        return Parse(request, response, root => root is JObject o && o["status"] is JObject status ? OneLoginJson.GetString(status["message"]) : null);
+        return Parse(request, response, root =>
+        {
+            JObject? status = root is JObject o ? o["status"] as JObject : null;
+            string? type = OneLoginJson.GetString(status?["type"]);
+            return new AuthFactorVerification
+            {
+                UserId = userId,
+                DeviceId = deviceId,
+                Verified = status is null || type is null || string.Equals(type, "success", StringComparison.OrdinalIgnoreCase),
+                Message = OneLoginJson.GetString(status?["message"]),
+            };
+        });
     }
 
     public async Task RemoveAuthFactorAsync(long userId, long deviceId, CancellationToken cancellationToken)
@@ -246,9 +260,17 @@ internal sealed class OneLoginApi
         Parse(request, response, _ => true, allowEmpty: true);
     }
 
-    public async Task<MfaToken> NewMfaTokenAsync(long userId, int expiresInSeconds, bool reusable, CancellationToken cancellationToken)
+    /// <summary>POST …/mfa_token; <paramref name="expiresInSeconds"/> null leaves OneLogin's default (72 h). 200 and 201 both succeed.</summary>
+    public async Task<MfaToken> NewMfaTokenAsync(long userId, int? expiresInSeconds, bool reusable, CancellationToken cancellationToken)
     {
-        var body = new Dictionary<string, object> { ["expires_in"] = expiresInSeconds, ["reusable"] = reusable };
+        var body = new Dictionary<string, object>();
+        if (expiresInSeconds is int expires)
+        {
+            body["expires_in"] = expires;
+        }
+
+        body["reusable"] = reusable;
+
         var request = new ApiRequest(HttpMethod.Post, "api/1/users/" + Id(userId) + "/mfa_token", OneLoginJson.Serialize(body));
         ApiResponse response = await _pipeline.SendAsync(request, _observer, cancellationToken).ConfigureAwait(false);
         return Parse(request, response, root =>
