@@ -62,7 +62,17 @@ internal sealed class OneLoginHttpPipeline : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             bool metered = Budget.IsMetered(family);
-            RateBudget.Reservation? reservation = await Budget.AcquireAsync(metered, Options.MaxRateLimitWait, observer, cancellationToken).ConfigureAwait(false);
+            RateBudget.Reservation? reservation;
+            try
+            {
+                reservation = await Budget.AcquireAsync(metered, Options.MaxRateLimitWait, observer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OneLoginApiException ex)
+            {
+                // RateLimited before sending: still name the call it refused (design section 4: Method, Path).
+                throw WithRequest(ex, request);
+            }
+
             Exchange exchange;
             AccessToken token;
             try
@@ -71,7 +81,7 @@ internal sealed class OneLoginHttpPipeline : IDisposable
                 exchange = await ExchangeAsync(request.Method, request.RelativePath, request.JsonBody, token, observer, cancellationToken).ConfigureAwait(false);
                 if (exchange.Headers is not null)
                 {
-                    ObserveBudget(family, exchange.Headers);
+                    ObserveBudget(family, exchange.Status, exchange.Headers);
                 }
             }
             finally
@@ -329,13 +339,19 @@ internal sealed class OneLoginHttpPipeline : IDisposable
         return remaining is int r ? string.Format(CultureInfo.InvariantCulture, "; budget {0}/{1}", r, limit?.ToString(CultureInfo.InvariantCulture) ?? "?") : string.Empty;
     }
 
-    private void ObserveBudget(string family, IDictionary<string, string> headers)
+    private void ObserveBudget(string family, int status, IDictionary<string, string> headers)
     {
         int? limit = HeaderInt(headers, "X-RateLimit-Limit");
         int? remaining = HeaderInt(headers, "X-RateLimit-Remaining");
         int? reset = HeaderInt(headers, "X-RateLimit-Reset");
         bool hasHeaders = limit is not null || remaining is not null;
-        Budget.LearnMetered(family, hasHeaders);
+        // Only a success without the headers shows a family is unmetered: error responses (a 401, a gateway's
+        // 5xx, a 429) often lack them even on metered paths, and un-metering on a 429 would skip its wait.
+        if (hasHeaders || status is >= 200 and < 300)
+        {
+            Budget.LearnMetered(family, hasHeaders);
+        }
+
         Budget.Observe(limit, remaining, reset);
     }
 
