@@ -2,7 +2,6 @@ BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:emu = Start-OneLoginEmulator -Users 40
     Connect-TestEmulator -Emulator $emu | Out-Null
-    $script:base = $emu.Url.AbsoluteUri.TrimEnd('/')
     $script:user = $emu.FirstUserId   # seeded with every factor
     $script:bare = $emu.FirstUserId + 1   # seeded with none
     $script:fqid = 'OneLoginMfa.Commands.ConfirmOneLoginAuthFactorCommand'
@@ -14,8 +13,8 @@ BeforeAll {
     # The code the emulator "sent" for the device's latest challenge (or an authenticator's current code).
     function Get-TestOtp {
         param([long] $UserId, [long] $DeviceId)
-        $DebugPreference = 'SilentlyContinue'   # Invoke-RestMethod would debug-print the body, i.e. the code
-        (Invoke-RestMethod -Uri "$base/__emulator/otp?user_id=$UserId&device_id=$DeviceId").otp
+        $DebugPreference = 'SilentlyContinue'   # a debug print of the control call's body would show the code
+        Get-OneLoginEmulatorOtp -Emulator $emu -UserId $UserId -DeviceId $DeviceId
     }
 
     function Get-Device {
@@ -30,10 +29,8 @@ AfterAll {
 }
 
 Describe 'Confirm-OneLoginAuthFactor' {
-    BeforeEach {
-        Reset-OneLoginEmulator -Emulator $emu
-        Clear-OneLoginEmulatorRequest -Emulator $emu
-    }
+    # Reset restores the seed and the config and clears the request log.
+    BeforeEach { Reset-OneLoginEmulator -Emulator $emu }
 
     Context 'verification' {
         It 'verifies the code of an SMS challenge piped in and returns a typed AuthFactorVerification' {
@@ -105,7 +102,7 @@ Describe 'Confirm-OneLoginAuthFactor' {
             @{ Status = 401 }
             @{ Status = 400 }
         ) {
-            Invoke-RestMethod -Method Post -Uri "$base/__emulator/config" -ContentType 'application/json' -Body "{`"wrongOtpStatus`":$Status}" | Out-Null
+            Set-OneLoginEmulatorConfig -Emulator $emu -Setting @{ wrongOtpStatus = $Status }
             $challenge = Get-Device 'OneLogin SMS' | Send-OneLoginAuthFactorChallenge
             $out = $challenge | Confirm-OneLoginAuthFactor -OtpToken 'WRONG1' -ErrorVariable errs -ErrorAction SilentlyContinue
             $out | Should -BeNullOrEmpty

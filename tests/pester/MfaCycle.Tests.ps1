@@ -4,12 +4,11 @@ BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:emu = Start-OneLoginEmulator -Users 40
     Connect-TestEmulator -Emulator $emu | Out-Null
-    $script:base = $emu.Url.AbsoluteUri.TrimEnd('/')
 
     function Get-TestOtp {
         param([long] $UserId, [long] $DeviceId)
-        $DebugPreference = 'SilentlyContinue'   # Invoke-RestMethod would debug-print the body, i.e. the code
-        (Invoke-RestMethod -Uri "$base/__emulator/otp?user_id=$UserId&device_id=$DeviceId").otp
+        $DebugPreference = 'SilentlyContinue'   # a debug print of the control call's body would show the code
+        Get-OneLoginEmulatorOtp -Emulator $emu -UserId $UserId -DeviceId $DeviceId
     }
 
     # Everything a user's MFA state consists of, as comparable text.
@@ -34,10 +33,8 @@ AfterAll {
 }
 
 Describe 'MFA cycle' {
-    BeforeEach {
-        Reset-OneLoginEmulator -Emulator $emu
-        Clear-OneLoginEmulatorRequest -Emulator $emu
-    }
+    # Reset restores the seed and the config and clears the request log.
+    BeforeEach { Reset-OneLoginEmulator -Emulator $emu }
 
     It 'enroll -> challenge -> verify -> remove leaves user <Label> where it started' -ForEach @(
         @{ Label = 'without devices'; Offset = 1 }

@@ -2,7 +2,6 @@ BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:emu = Start-OneLoginEmulator -Users 40
     Connect-TestEmulator -Emulator $emu | Out-Null
-    $script:base = $emu.Url.AbsoluteUri.TrimEnd('/')
     $script:user = $emu.FirstUserId + 1
     $script:fqid = 'OneLoginMfa.Commands.NewOneLoginMfaTokenCommand'
 
@@ -17,10 +16,8 @@ AfterAll {
 }
 
 Describe 'New-OneLoginMfaToken' {
-    BeforeEach {
-        Reset-OneLoginEmulator -Emulator $emu
-        Clear-OneLoginEmulatorRequest -Emulator $emu
-    }
+    # Reset restores the seed and the config and clears the request log.
+    BeforeEach { Reset-OneLoginEmulator -Emulator $emu }
 
     Context 'tokens' {
         It 'returns a typed single-use MfaToken valid for 72 hours by default' {
@@ -37,7 +34,7 @@ Describe 'New-OneLoginMfaToken' {
             $call[0].path | Should -Be "/api/1/users/$user/mfa_token"
             $call[0].contentType | Should -BeLike 'application/json*'
             $call[0].status | Should -Be 201
-            (Invoke-RestMethod -Uri "$base/__emulator/mfa_tokens?user_id=$user").mfa_token | Should -Be $token.Token
+            Get-OneLoginEmulatorMfaToken -Emulator $emu -UserId $user | Should -Be $token.Token
         }
 
         It 'asks for the lifetime and reusability given' {
@@ -52,7 +49,7 @@ Describe 'New-OneLoginMfaToken' {
         }
 
         It 'accepts HTTP 200 as well as 201' {
-            Invoke-RestMethod -Method Post -Uri "$base/__emulator/config" -ContentType 'application/json' -Body '{"mfaTokenStatus":200}' | Out-Null
+            Set-OneLoginEmulatorConfig -Emulator $emu -Setting @{ mfaTokenStatus = 200 }
             $token = New-OneLoginMfaToken -UserId $user
             $token.Token | Should -Match '^\d{8}$'
             (Get-ApiCall)[0].status | Should -Be 200
@@ -101,7 +98,7 @@ Describe 'New-OneLoginMfaToken' {
         }
 
         It 'sends the POST once even when OneLogin fails' {
-            Invoke-RestMethod -Method Post -Uri "$base/__emulator/config" -ContentType 'application/json' -Body '{"failEveryN":1,"failStatus":500}' | Out-Null
+            Set-OneLoginEmulatorConfig -Emulator $emu -Setting @{ failEveryN = 1; failStatus = 500 }
             New-OneLoginMfaToken -UserId $user -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $errs[0].FullyQualifiedErrorId | Should -BeExactly "OneLoginServiceError,$fqid"
             @(Get-ApiCall | Where-Object method -eq 'POST') | Should -HaveCount 1

@@ -3,7 +3,6 @@ BeforeAll {
     $script:emu = Start-OneLoginEmulator -Users 40
     Connect-TestEmulator -Emulator $emu | Out-Null
     $script:first = $emu.FirstUserId
-    $script:base = $emu.Url.AbsoluteUri.TrimEnd('/')
     # Seed: index 1 and 6 have nothing enrolled (every factor available); index 0 has everything.
     $script:bare = $first + 1
     $script:bare2 = $first + 6
@@ -24,10 +23,8 @@ AfterAll {
 }
 
 Describe 'Register-OneLoginAuthFactor' {
-    BeforeEach {
-        Reset-OneLoginEmulator -Emulator $emu
-        Clear-OneLoginEmulatorRequest -Emulator $emu
-    }
+    # Reset restores the seed and the config and clears the request log.
+    BeforeEach { Reset-OneLoginEmulator -Emulator $emu }
 
     Context 'enrollment' {
         It 'enrolls from Get-OneLoginAvailableAuthFactor by property name and returns the pending device with its state token' {
@@ -156,7 +153,7 @@ $bare2,Mobile,+14155550106
         }
 
         It 'sends the POST once even when OneLogin fails (never enrolled twice by a retry)' {
-            Invoke-RestMethod -Method Post -Uri "$base/__emulator/config" -ContentType 'application/json' -Body '{"failEveryN":1,"failStatus":503}' | Out-Null
+            Set-OneLoginEmulatorConfig -Emulator $emu -Setting @{ failEveryN = 1; failStatus = 503 }
             Register-OneLoginAuthFactor -UserId $bare -FactorId $sms -DisplayName 'Phone' -PhoneNumber '+15550100' -ErrorVariable errs -ErrorAction SilentlyContinue
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -BeExactly "OneLoginServiceError,$fqid"

@@ -21,10 +21,8 @@ AfterAll {
 }
 
 Describe 'Remove-OneLoginAuthFactor' {
-    BeforeEach {
-        Reset-OneLoginEmulator -Emulator $emu
-        Clear-OneLoginEmulatorRequest -Emulator $emu
-    }
+    # Reset restores the seed and the config and clears the request log.
+    BeforeEach { Reset-OneLoginEmulator -Emulator $emu }
 
     Context 'removal' {
         It 'removes the device piped from Get-OneLoginEnrolledAuthFactor and writes nothing by default' {
