@@ -160,7 +160,7 @@ Describe 'Connect-OneLogin' {
             # the host the module resolved and that the token request honours the proxy.
             $result = Invoke-WithRecordingProxy {
                 param($proxy)
-                Connect-OneLogin -Subdomain $Value -Credential $emu.Credential -Proxy $proxy -Timeout '00:00:02' -MaxRetry 0
+                Connect-OneLogin -Subdomain $Value -Credential $emu.Credential -Proxy $proxy -Timeout '00:00:01' -MaxRetry 0
             }
             $result.RequestLine | Should -BeExactly 'CONNECT acme.onelogin.com:443 HTTP/1.1'
             $result.Error | Should -Not -BeNullOrEmpty
@@ -170,7 +170,7 @@ Describe 'Connect-OneLogin' {
         It 'maps -Region EU to the legacy regional host' {
             $result = Invoke-WithRecordingProxy {
                 param($proxy)
-                Connect-OneLogin -Region EU -Credential $emu.Credential -Proxy $proxy -Timeout '00:00:02' -MaxRetry 0
+                Connect-OneLogin -Region EU -Credential $emu.Credential -Proxy $proxy -Timeout '00:00:01' -MaxRetry 0
             }
             $result.RequestLine | Should -BeExactly 'CONNECT api.eu.onelogin.com:443 HTTP/1.1'
         }
@@ -180,7 +180,7 @@ Describe 'Connect-OneLogin' {
             try {
                 $result = Invoke-WithRecordingProxy {
                     param($proxy)
-                    Connect-OneLogin -Credential $emu.Credential -Proxy $proxy -Timeout '00:00:02' -MaxRetry 0
+                    Connect-OneLogin -Credential $emu.Credential -Proxy $proxy -Timeout '00:00:01' -MaxRetry 0
                 }
                 $result.RequestLine | Should -BeExactly 'CONNECT contoso.onelogin.com:443 HTTP/1.1'
             }
@@ -223,10 +223,10 @@ Describe 'Disconnect-OneLogin' {
         $revoke = Get-OneLoginEmulatorRequest -Emulator $emu | Where-Object path -EQ '/auth/oauth2/revoke'
         $revoke | Should -HaveCount 1
         $revoke.status | Should -Be 200
-        # A held connection object still works afterwards: it gets a fresh token.
-        Clear-OneLoginEmulatorRequest -Emulator $emu
-        Get-OneLoginRateLimit -Connection $connection | Should -Not -BeNullOrEmpty
-        Get-OneLoginEmulatorRequest -Emulator $emu | Where-Object path -EQ '/auth/oauth2/v2/token' | Should -HaveCount 1
+        # The connection is closed for whoever holds it.
+        $err = { Get-OneLoginRateLimit -Connection $connection } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeExactly 'OneLoginNotConnected,OneLoginMfa.Commands.GetOneLoginRateLimitCommand'
+        $err.Exception.Message | Should -Match 'Disconnect-OneLogin'
     }
 
     It 'disconnects only the given -Connection' {
@@ -234,6 +234,8 @@ Describe 'Disconnect-OneLogin' {
         $second = Connect-OneLogin -BaseUri $emu.Url -Credential $emu.ReadOnlyCredential -PassThru
         Disconnect-OneLogin -Connection $first
         Get-OneLoginConnection | Should -Be $second
+        { Get-OneLoginRateLimit -Connection $first } | Should -Throw -ErrorId 'OneLoginNotConnected,OneLoginMfa.Commands.GetOneLoginRateLimitCommand'
+        Get-OneLoginRateLimit -Connection $second | Should -Not -BeNullOrEmpty
     }
 }
 

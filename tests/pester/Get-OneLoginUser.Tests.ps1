@@ -21,7 +21,7 @@ Describe 'Get-OneLoginUser' {
             $users[0].Id | Should -Be $emu.FirstUserId
         }
 
-        It 'pages with limit=50 first, then only cursor=<After-Cursor>, and stops when it is absent' {
+        It 'pages with limit=50 first, then only cursor=(the After-Cursor value), and stops when it is absent' {
             Get-OneLoginUser | Out-Null
             $calls = @(Get-OneLoginEmulatorRequest -Emulator $emu | Where-Object path -EQ '/api/2/users')
             $calls | Should -HaveCount 3
@@ -129,6 +129,23 @@ Describe 'Get-OneLoginUser' {
             $errs[0].Exception | Should -BeOfType ([OneLoginMfa.OneLoginApiException])
             $errs[0].Exception.StatusCode | Should -Be 404
             $errs[0].Exception.Message | Should -Not -BeNullOrEmpty
+        }
+
+        It 'reports a failed batch call once per id, never as a false UserNotFound' {
+            $fragile = Connect-OneLogin -BaseUri $emu.Url -Credential $emu.Credential -MaxRetry 0 -PassThru
+            Set-OneLoginEmulatorConfig -Emulator $emu -Setting @{ failEveryN = 1 }
+            try {
+                $ids = $emu.FirstUserId, ($emu.FirstUserId + 1)
+                $users = Get-OneLoginUser -UserId $ids -Connection $fragile -ErrorVariable errs -ErrorAction SilentlyContinue
+            }
+            finally {
+                Set-OneLoginEmulatorConfig -Emulator $emu -Setting @{ failEveryN = 0 }
+                Connect-TestEmulator -Emulator $emu | Out-Null
+            }
+            $users | Should -BeNullOrEmpty
+            $errs | Should -HaveCount 2
+            $errs.FullyQualifiedErrorId | Should -Be (@('OneLoginServiceError,OneLoginMfa.Commands.GetOneLoginUserCommand') * 2)
+            $errs.TargetObject | Should -Be $ids
         }
 
         It 'takes ids from the pipeline by value and by property name' {

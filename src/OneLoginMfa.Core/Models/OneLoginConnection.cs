@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Threading;
 using OneLoginMfa.Http;
 
 namespace OneLoginMfa;
@@ -65,6 +66,14 @@ public sealed class OneLoginConnection
     public Uri? Proxy => Pipeline.Options.Proxy;
 
     internal OneLoginHttpPipeline Pipeline { get; }
+
+    /// <summary>True once Disconnect-OneLogin has closed this connection; commands then refuse to use it.</summary>
+    internal bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    private int _closed;
+
+    /// <summary>Marks the connection closed (idempotent). Requests already in flight are not interrupted.</summary>
+    internal void Close() => Interlocked.Exchange(ref _closed, 1);
 
     /// <inheritdoc/>
     public override string ToString() =>

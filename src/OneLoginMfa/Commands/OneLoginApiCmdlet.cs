@@ -28,6 +28,11 @@ public abstract class OneLoginApiCmdlet : OneLoginCmdlet
             ThrowTerminatingError(ErrorRecordFactory.NotConnected());
         }
 
+        if (_connection!.IsClosed)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.NotConnected(_connection));
+        }
+
         _api = new OneLoginApi(_connection!, RequestObserver);
     }
 }

@@ -40,17 +40,19 @@ internal static class ErrorRecordFactory
         };
     }
 
-    public static ErrorRecord NotConnected() => new(
-        new InvalidOperationException("You are not connected to OneLogin. Run Connect-OneLogin first, or pass a connection with -Connection."),
-        NotConnectedId,
-        ErrorCategory.InvalidOperation,
-        null)
+    public static ErrorRecord NotConnected(OneLoginConnection? closed = null)
     {
-        ErrorDetails = new ErrorDetails("You are not connected to OneLogin. Run Connect-OneLogin first, or pass a connection with -Connection.")
+        string message = closed is null
+            ? "You are not connected to OneLogin. Run Connect-OneLogin first, or pass a connection with -Connection."
+            : "The connection to " + closed.BaseUri.GetLeftPart(UriPartial.Authority) + " was closed by Disconnect-OneLogin. Run Connect-OneLogin again.";
+        return new ErrorRecord(new InvalidOperationException(message), NotConnectedId, ErrorCategory.InvalidOperation, closed)
         {
-            RecommendedAction = "Connect-OneLogin -Subdomain <tenant> -Credential (Get-Credential)",
-        },
-    };
+            ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = "Connect-OneLogin -Subdomain <tenant> -Credential (Get-Credential)",
+            },
+        };
+    }
 
     /// <summary>A parameter value or combination that cannot work; raised before any request.</summary>
     public static ErrorRecord ParameterInvalid(string errorId, string message, object? target, Exception? inner = null) =>

@@ -4,13 +4,13 @@ using OneLoginMfa.Errors;
 namespace OneLoginMfa.Commands;
 
 /// <summary>
-/// <para type="synopsis">Forgets the runspace's OneLogin connection; with -Revoke, also revokes its token at OneLogin.</para>
+/// <para type="synopsis">Closes a OneLogin connection (by default the runspace's current one); with -Revoke, also revokes its token at OneLogin.</para>
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "OneLogin", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(void))]
 public sealed class DisconnectOneLoginCommand : OneLoginCmdlet
 {
-    /// <summary>The connection to close; default: this runspace's current connection.</summary>
+    /// <summary>The connection to close; default: this runspace's current connection (which is then cleared).</summary>
     [Parameter(ValueFromPipeline = true)]
     [ValidateNotNull]
     public OneLoginConnection? Connection { get; set; }
@@ -53,11 +53,13 @@ public sealed class DisconnectOneLoginCommand : OneLoginCmdlet
             }
             catch (OneLoginApiException ex)
             {
-                // The local state is still cleared below only if the revoke worked; report and stop.
+                // Nothing is closed when the revoke failed: report and stop, so the caller can retry.
                 ThrowTerminatingError(ErrorRecordFactory.FromApi(ex, target.BaseUri));
             }
         }
 
+        // A closed connection is refused by every command, whoever holds it (a variable, $using:, another runspace).
+        target.Close();
         if (ReferenceEquals(target, current))
         {
             ConnectionStore.Set(null);

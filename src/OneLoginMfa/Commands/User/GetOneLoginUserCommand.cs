@@ -60,12 +60,6 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
     public Hashtable? Filter { get; set; }
 
     /// <inheritdoc/>
-    protected override void BeginProcessing()
-    {
-        base.BeginProcessing();
-    }
-
-    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         if (ParameterSetName == ByIdSet)
@@ -80,7 +74,7 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
         if (ParameterSetName == ListSet)
         {
             List<KeyValuePair<string, string>> filters = BuildFilters();
-            Stream(OneLoginApi.FirstUsersPage(filters), null, reportTotal: true);
+            Stream(OneLoginApi.FirstUsersPage(filters), null, reportTotal: true, targets: null);
         }
     }
 
@@ -103,7 +97,12 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
         {
             var found = new Dictionary<long, OneLoginUser>();
             string path = OneLoginApi.FirstUsersPage(new[] { new KeyValuePair<string, string>("user_ids", string.Join(",", chunk.Select(i => i.ToString(CultureInfo.InvariantCulture)))) });
-            Stream(path, found, reportTotal: false);
+            if (!Stream(path, found, reportTotal: false, targets: chunk))
+            {
+                // The batch call failed: each id in it got that error (once), not a false UserNotFound.
+                continue;
+            }
+
             foreach (long id in UserId.Where(chunk.Contains))
             {
                 if (found.TryGetValue(id, out OneLoginUser? user))
@@ -120,17 +119,30 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
         }
     }
 
-    /// <summary>Pages through /api/2/users with After-Cursor, writing each page before asking for the next.</summary>
-    private void Stream(string firstPage, Dictionary<long, OneLoginUser>? collect, bool reportTotal)
+    /// <summary>
+    /// Pages through /api/2/users with After-Cursor, writing each page before asking for the next. A failed
+    /// page is reported once per id in <paramref name="targets"/> (or once, for a listing) and ends the stream.
+    /// </summary>
+    private bool Stream(string firstPage, Dictionary<long, OneLoginUser>? collect, bool reportTotal, long[]? targets)
     {
         string? path = firstPage;
         long seen = 0;
         bool totalReported = false;
         while (path is not null && (collect is not null || !Done))
         {
-            if (!TryAwait(Api.GetUsersPageAsync(path, StopToken), null, out UserPage page))
+            UserPage page;
+            try
             {
-                return;
+                page = Await(Api.GetUsersPageAsync(path, StopToken));
+            }
+            catch (OneLoginApiException ex)
+            {
+                foreach (object? target in targets is null ? new object?[] { null } : targets.Cast<object?>())
+                {
+                    WriteApiError(ex, target);
+                }
+
+                return false;
             }
 
             if (reportTotal && !totalReported && PagingParameters.IncludeTotalCount && page.TotalCount is long total)
@@ -171,6 +183,8 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
         {
             WriteProgress(new ProgressRecord(ProgressId, "Getting OneLogin users", "Done") { RecordType = ProgressRecordType.Completed });
         }
+
+        return true;
     }
 
     private bool Done => _written >= PagingParameters.First;
