@@ -58,6 +58,15 @@ Describe 'Remove-OneLoginAuthFactor' {
             (Get-OneLoginEnrolledAuthFactor -UserId $user).AuthFactorName | Should -Be 'OneLogin SMS', 'Google Authenticator'
         }
 
+        It 'takes several device ids as an array or by value from the pipeline, and UserId by its Id alias' {
+            $devices = Get-OneLoginEnrolledAuthFactor -UserId $user
+            Remove-OneLoginAuthFactor -UserId $user -DeviceId $devices[0].DeviceId, $devices[1].DeviceId -Confirm:$false
+            $devices[2].DeviceId | Remove-OneLoginAuthFactor -UserId $user -Confirm:$false
+            [pscustomobject]@{ Id = $user; DeviceId = $devices[3].DeviceId } | Remove-OneLoginAuthFactor -Confirm:$false
+            Get-OneLoginEnrolledAuthFactor -UserId $user | Should -BeNullOrEmpty
+            @(Get-ApiCall | Where-Object method -eq 'DELETE') | Should -HaveCount 4
+        }
+
         It 'has ConfirmImpact High, so it asks before removing unless told not to' {
             $attribute = (Get-Command Remove-OneLoginAuthFactor).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
             $attribute.SupportsShouldProcess | Should -BeTrue

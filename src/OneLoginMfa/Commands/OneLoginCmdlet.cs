@@ -117,7 +117,13 @@ public abstract class OneLoginCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Runs one call for one input; on an API failure writes the error and returns false.</summary>
-    internal bool TryAwait<T>(Task<T> task, object? target, out T result)
+    internal bool TryAwait<T>(Task<T> task, object? target, out T result) => TryAwait(task, _ => target, out result);
+
+    /// <summary>
+    /// Runs one call for one input; on an API failure writes the error, with the target chosen from the
+    /// failure (e.g. the user id for UserNotFound, the device id otherwise), and returns false.
+    /// </summary>
+    internal bool TryAwait<T>(Task<T> task, Func<OneLoginApiException, object?> target, out T result)
     {
         try
         {
@@ -126,7 +132,7 @@ public abstract class OneLoginCmdlet : PSCmdlet, IDisposable
         }
         catch (OneLoginApiException ex)
         {
-            WriteApiError(ex, target);
+            WriteApiError(ex, target(ex));
             result = default!;
             return false;
         }
@@ -135,6 +141,10 @@ public abstract class OneLoginCmdlet : PSCmdlet, IDisposable
             throw new PipelineStoppedException();
         }
     }
+
+    /// <summary>The input a device call failed for: the user for UserNotFound, otherwise the device.</summary>
+    internal static Func<OneLoginApiException, object?> DeviceTarget(long userId, long deviceId) =>
+        ex => ex.Kind == OneLoginErrorKind.UserNotFound ? userId : deviceId;
 
     /// <inheritdoc/>
     public void Dispose()

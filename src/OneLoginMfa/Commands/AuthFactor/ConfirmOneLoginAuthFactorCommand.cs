@@ -21,7 +21,7 @@ public sealed class ConfirmOneLoginAuthFactorCommand : OneLoginApiCmdlet
 {
     /// <summary>The user.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("user_id")]
+    [Alias("Id", "user_id")]
     [ValidateRange(1, long.MaxValue)]
     public long UserId { get; set; }
 
@@ -56,28 +56,9 @@ public sealed class ConfirmOneLoginAuthFactorCommand : OneLoginApiCmdlet
         string? otp = OtpToken is null ? null : Unprotect(OtpToken);
         Task<AuthFactorVerification> call = Api.ConfirmAuthFactorAsync(UserId, DeviceId, string.IsNullOrEmpty(StateToken) ? null : StateToken, otp, StopToken);
         otp = null;
-        if (TryAwait(call, out AuthFactorVerification verification))
+        if (TryAwait(call, DeviceTarget(UserId, DeviceId), out AuthFactorVerification verification))
         {
             WriteObject(verification);
-        }
-    }
-
-    private bool TryAwait<T>(Task<T> task, out T result)
-    {
-        try
-        {
-            result = Await(task);
-            return true;
-        }
-        catch (OneLoginApiException ex)
-        {
-            WriteApiError(ex, ex.Kind == OneLoginErrorKind.UserNotFound ? UserId : DeviceId);
-            result = default!;
-            return false;
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
         }
     }
 

@@ -15,15 +15,15 @@ public sealed class RemoveOneLoginAuthFactorCommand : OneLoginApiCmdlet
 {
     /// <summary>The user.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("user_id")]
+    [Alias("Id", "user_id")]
     [ValidateRange(1, long.MaxValue)]
     public long UserId { get; set; }
 
-    /// <summary>The device to remove, from Get-OneLoginEnrolledAuthFactor.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The device(s) to remove, from Get-OneLoginEnrolledAuthFactor (by property name) or as numbers (by value).</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("device_id")]
     [ValidateRange(1, long.MaxValue)]
-    public long DeviceId { get; set; }
+    public long[] DeviceId { get; set; } = Array.Empty<long>();
 
     /// <summary>Write a RemovedAuthFactor (UserId, DeviceId, RemovedAt) for each device removed.</summary>
     [Parameter]
@@ -32,15 +32,18 @@ public sealed class RemoveOneLoginAuthFactorCommand : OneLoginApiCmdlet
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        string target = string.Format(CultureInfo.InvariantCulture, "device {0} of user {1}", DeviceId, UserId);
-        if (!ShouldProcess(target, "Remove MFA device"))
+        foreach (long deviceId in DeviceId)
         {
-            return;
-        }
+            string target = string.Format(CultureInfo.InvariantCulture, "device {0} of user {1}", deviceId, UserId);
+            if (!ShouldProcess(target, "Remove MFA device"))
+            {
+                continue;
+            }
 
-        if (TryAwait(RemoveAsync(UserId, DeviceId, StopToken), out RemovedAuthFactor removed) && PassThru)
-        {
-            WriteObject(removed);
+            if (TryAwait(RemoveAsync(UserId, deviceId, StopToken), DeviceTarget(UserId, deviceId), out RemovedAuthFactor removed) && PassThru)
+            {
+                WriteObject(removed);
+            }
         }
     }
 
@@ -50,23 +53,4 @@ public sealed class RemoveOneLoginAuthFactorCommand : OneLoginApiCmdlet
         return new RemovedAuthFactor { UserId = userId, DeviceId = deviceId, RemovedAt = DateTimeOffset.Now };
     }
 
-    /// <summary>Like TryAwait, with the failing input as target: the user id for UserNotFound, else the device id.</summary>
-    private bool TryAwait<T>(Task<T> task, out T result)
-    {
-        try
-        {
-            result = Await(task);
-            return true;
-        }
-        catch (OneLoginApiException ex)
-        {
-            WriteApiError(ex, ex.Kind == OneLoginErrorKind.UserNotFound ? UserId : DeviceId);
-            result = default!;
-            return false;
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-    }
 }

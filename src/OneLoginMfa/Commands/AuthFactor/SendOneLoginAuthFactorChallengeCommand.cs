@@ -26,15 +26,15 @@ public sealed class SendOneLoginAuthFactorChallengeCommand : OneLoginApiCmdlet
 
     /// <summary>The user.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("user_id")]
+    [Alias("Id", "user_id")]
     [ValidateRange(1, long.MaxValue)]
     public long UserId { get; set; }
 
     /// <summary>The enrolled device, from Get-OneLoginEnrolledAuthFactor.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("device_id")]
     [ValidateRange(1, long.MaxValue)]
-    public long DeviceId { get; set; }
+    public long[] DeviceId { get; set; } = Array.Empty<long>();
 
     /// <summary>How long the returned state token stays valid (1 second to 15 minutes; OneLogin's default is 2 minutes).</summary>
     [Parameter]
@@ -71,36 +71,19 @@ public sealed class SendOneLoginAuthFactorChallengeCommand : OneLoginApiCmdlet
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        string target = string.Format(CultureInfo.InvariantCulture, "device {0} of user {1}", DeviceId, UserId);
-        if (!ShouldProcess(target, "Send an MFA challenge (code or push notification)"))
+        foreach (long deviceId in DeviceId)
         {
-            return;
-        }
+            string target = string.Format(CultureInfo.InvariantCulture, "device {0} of user {1}", deviceId, UserId);
+            if (!ShouldProcess(target, "Send an MFA challenge (code or push notification)"))
+            {
+                continue;
+            }
 
-        Task<AuthFactorChallenge> call = Api.SendChallengeAsync(UserId, DeviceId, _lifetimeSeconds, NumericCode.IsPresent, SmsMessage, StopToken);
-        if (TryAwait(call, out AuthFactorChallenge challenge))
-        {
-            WriteObject(challenge);
-        }
-    }
-
-    /// <summary>Like TryAwait, with the failing input as target: the user id for UserNotFound, else the device id.</summary>
-    private bool TryAwait<T>(Task<T> task, out T result)
-    {
-        try
-        {
-            result = Await(task);
-            return true;
-        }
-        catch (OneLoginApiException ex)
-        {
-            WriteApiError(ex, ex.Kind == OneLoginErrorKind.UserNotFound ? UserId : DeviceId);
-            result = default!;
-            return false;
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
+            Task<AuthFactorChallenge> call = Api.SendChallengeAsync(UserId, deviceId, _lifetimeSeconds, NumericCode.IsPresent, SmsMessage, StopToken);
+            if (TryAwait(call, DeviceTarget(UserId, deviceId), out AuthFactorChallenge challenge))
+            {
+                WriteObject(challenge);
+            }
         }
     }
 
