@@ -67,7 +67,7 @@ internal sealed class LoggedRequest
 internal sealed class RequestLog
 {
     /// <summary>Oldest entries are dropped past this many (a long benchmark must not exhaust memory).</summary>
-    public const int Capacity = 1_000_000;
+    public const int Capacity = 500_000;
 
     private readonly Lock _gate = new();
     private readonly Queue<LoggedRequest> _entries = new();

@@ -53,7 +53,17 @@ function Invoke-EmulatorControl {
         $splat['ContentType'] = 'application/json'
         $splat['Body'] = if ($Body -is [string]) { $Body } else { ConvertTo-Json -InputObject $Body -Compress -Depth 5 }
     }
-    Invoke-RestMethod @splat
+    try {
+        Invoke-RestMethod @splat
+    }
+    catch {
+        # Surface the emulator's own {"error":"…"} text (e.g. an unknown setting) instead of a bare status line.
+        $detail = $_.ErrorDetails.Message
+        if ($detail) {
+            throw "OneLogin emulator: $Method /__emulator/$Path failed: $detail"
+        }
+        throw
+    }
 }
 
 function New-SecretCredential {
