@@ -73,7 +73,22 @@ internal sealed class OneLoginApi
     // ---- users --------------------------------------------------------------------------------------
 
     /// <summary>The first page's path: the filters plus limit=50 (cursor never goes with limit or page).</summary>
-    public static string FirstUsersPage(IEnumerable<KeyValuePair<string, string>> filters)
+    public static string FirstUsersPage(IEnumerable<KeyValuePair<string, string>> filters) =>
+        UsersPath(filters, "limit", UserPageSize.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Every later page: the same filters plus the After-Cursor value exactly as received, never limit or
+    /// page ("cursor xor pagination arguments"). The filters are repeated because a cursor encodes only the
+    /// position (reference 5.3: base64 of "limit=N&amp;page=M"), not the query.
+    /// </summary>
+    public static string NextUsersPage(IEnumerable<KeyValuePair<string, string>> filters, string afterCursor) =>
+        UsersPath(filters, "cursor", afterCursor);
+
+    /// <summary>The next page of an unfiltered listing.</summary>
+    public static string NextUsersPage(string afterCursor) =>
+        NextUsersPage(Array.Empty<KeyValuePair<string, string>>(), afterCursor);
+
+    private static string UsersPath(IEnumerable<KeyValuePair<string, string>> filters, string pagingKey, string pagingValue)
     {
         var query = new StringBuilder("api/2/users?");
         foreach (KeyValuePair<string, string> filter in filters)
@@ -81,12 +96,8 @@ internal sealed class OneLoginApi
             query.Append(Uri.EscapeDataString(filter.Key)).Append('=').Append(Uri.EscapeDataString(filter.Value)).Append('&');
         }
 
-        query.Append("limit=").Append(UserPageSize.ToString(CultureInfo.InvariantCulture));
-        return query.ToString();
+        return query.Append(pagingKey).Append('=').Append(Uri.EscapeDataString(pagingValue)).ToString();
     }
-
-    /// <summary>Every later page: only the After-Cursor value, exactly as received.</summary>
-    public static string NextUsersPage(string afterCursor) => "api/2/users?cursor=" + Uri.EscapeDataString(afterCursor);
 
     public async Task<UserPage> GetUsersPageAsync(string relativePath, CancellationToken cancellationToken)
     {

@@ -68,6 +68,19 @@ Describe 'Get-OneLoginUser' {
             $query | Should -Match "lastname=$([regex]::Escape($first.LastName))"
         }
 
+        It 'repeats the filters with the cursor on later pages (never limit or page) and gets every match' {
+            $users = Get-OneLoginUser -Email '*@example.com'
+            $users | Should -HaveCount 120
+            $calls = @(Get-OneLoginEmulatorRequest -Emulator $emu | Where-Object path -EQ '/api/2/users')
+            $calls | Should -HaveCount 3
+            foreach ($next in $calls[1..2]) {
+                $query = [uri]::UnescapeDataString($next.query)
+                $query | Should -Match 'email=\*@example\.com'
+                $query | Should -Match 'cursor='
+                $query | Should -Not -Match '(^|[?&])(limit|page)='
+            }
+        }
+
         It 'passes -Filter keys through, dates as ISO 8601 UTC' {
             Get-OneLoginUser -Filter @{ created_since = [datetime]'2001-02-03T04:05:06Z'; directory_id = 7 } | Out-Null
             $query = [uri]::UnescapeDataString((Get-OneLoginEmulatorRequest -Emulator $emu | Where-Object path -EQ '/api/2/users' | Select-Object -First 1).query)

@@ -74,7 +74,7 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
         if (ParameterSetName == ListSet)
         {
             List<KeyValuePair<string, string>> filters = BuildFilters();
-            Stream(OneLoginApi.FirstUsersPage(filters), null, reportTotal: true, targets: null);
+            Stream(filters, null, reportTotal: true, targets: null);
         }
     }
 
@@ -96,8 +96,8 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
         foreach (long[] chunk in UserId.Distinct().Select((id, i) => (id, i)).GroupBy(x => x.i / OneLoginApi.UserPageSize, x => x.id).Select(g => g.ToArray()))
         {
             var found = new Dictionary<long, OneLoginUser>();
-            string path = OneLoginApi.FirstUsersPage(new[] { new KeyValuePair<string, string>("user_ids", string.Join(",", chunk.Select(i => i.ToString(CultureInfo.InvariantCulture)))) });
-            if (!Stream(path, found, reportTotal: false, targets: chunk))
+            var filter = new[] { new KeyValuePair<string, string>("user_ids", string.Join(",", chunk.Select(i => i.ToString(CultureInfo.InvariantCulture)))) };
+            if (!Stream(filter, found, reportTotal: false, targets: chunk))
             {
                 // The batch call failed: each id in it got that error (once), not a false UserNotFound.
                 continue;
@@ -123,9 +123,9 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
     /// Pages through /api/2/users with After-Cursor, writing each page before asking for the next. A failed
     /// page is reported once per id in <paramref name="targets"/> (or once, for a listing) and ends the stream.
     /// </summary>
-    private bool Stream(string firstPage, Dictionary<long, OneLoginUser>? collect, bool reportTotal, long[]? targets)
+    private bool Stream(IReadOnlyList<KeyValuePair<string, string>> filters, Dictionary<long, OneLoginUser>? collect, bool reportTotal, long[]? targets)
     {
-        string? path = firstPage;
+        string? path = OneLoginApi.FirstUsersPage(filters);
         long seen = 0;
         bool totalReported = false;
         while (path is not null && (collect is not null || !Done))
@@ -176,7 +176,7 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
                 });
             }
 
-            path = page.AfterCursor is null ? null : OneLoginApi.NextUsersPage(page.AfterCursor);
+            path = page.AfterCursor is null ? null : OneLoginApi.NextUsersPage(filters, page.AfterCursor);
         }
 
         if (reportTotal)
