@@ -26,7 +26,18 @@ dotnet pwsh ./build.ps1 -Task Build,PesterTest -PesterPath tests/pester/Connect-
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'UnitTest', 'PesterTest', 'Docs', 'Demo', 'Bench', 'Package', 'Clean')]
+    # One or more of: Build, Test, UnitTest, PesterTest, Docs, Demo, Bench, Package, Clean. Like a ValidateSet,
+    # but "Build,Demo" is also accepted as one string: that is what `dotnet pwsh ./build.ps1 -Task Build,Demo`
+    # (pwsh -File) passes from bash or cmd.
+    [ArgumentCompletions('Build', 'Test', 'UnitTest', 'PesterTest', 'Docs', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateScript({
+            $known = 'Build', 'Test', 'UnitTest', 'PesterTest', 'Docs', 'Demo', 'Bench', 'Package', 'Clean'
+            $unknown = @($_ -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ -notin $known })
+            if ($unknown.Count) {
+                throw "Unknown task '$($unknown -join "', '")'. Valid tasks: $($known -join ', ')."
+            }
+            $true
+        })]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -45,6 +56,12 @@ $ProgressPreference = 'SilentlyContinue'
 if ([System.Console]::IsOutputRedirected) {
     $PSStyle.OutputRendering = 'PlainText'
 }
+
+# Under `pwsh -File` a list arrives as one comma-separated string; split every list parameter.
+$Task = @($Task -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+$PesterPath = @($PesterPath -split ',' | Where-Object { $_ })
+$PesterTag = @($PesterTag -split ',' | Where-Object { $_ })
+$PesterExcludeTag = @($PesterExcludeTag -split ',' | Where-Object { $_ })
 
 $callerLocation = (Get-Location -PSProvider FileSystem).ProviderPath
 $root = $PSScriptRoot
@@ -301,7 +318,12 @@ function Invoke-UnitTestTask {
     $exitCode = Invoke-Dotnet -ArgumentList $testArguments -TimeoutSeconds $unitTestTimeoutSeconds
 
     if (-not (Test-Path -LiteralPath $trxPath -PathType Leaf)) {
-        Set-SuiteResult -Name $name -Failed 1 -Note "no results: dotnet test exited with $exitCode and wrote no $trxPath"
+        $splat = @{
+            Name   = $name
+            Failed = 1
+            Note   = "no results: dotnet test exited with $exitCode and wrote no $trxPath"
+        }
+        Set-SuiteResult @splat
         return
     }
     [xml] $trx = Get-Content -LiteralPath $trxPath -Raw
@@ -329,7 +351,14 @@ function Invoke-UnitTestTask {
         $failed++
         $notes += "dotnet test exited with $exitCode (outcome: $($summary.outcome)) without a failed test"
     }
-    Set-SuiteResult -Name $name -Passed $passed -Failed $failed -Skipped $skipped -Note $notes
+    $splat = @{
+        Name    = $name
+        Passed  = $passed
+        Failed  = $failed
+        Skipped = $skipped
+        Note    = $notes
+    }
+    Set-SuiteResult @splat
 }
 
 function Invoke-PesterTestTask {
@@ -360,12 +389,22 @@ function Invoke-PesterTestTask {
     }
     catch {
         Write-Host "Pester tests did not run: $($_.Exception.Message)" -ForegroundColor Red
-        Set-SuiteResult -Name $name -Failed 1 -Note 'did not run'
+        $splat = @{
+            Name   = $name
+            Failed = 1
+            Note   = 'did not run'
+        }
+        Set-SuiteResult @splat
         return
     }
 
     if (-not (Test-Path -LiteralPath $pesterResultPath -PathType Leaf)) {
-        Set-SuiteResult -Name $name -Failed 1 -Note "no results: Invoke-PesterTests.ps1 exited with $exitCode and wrote no $pesterResultPath"
+        $splat = @{
+            Name   = $name
+            Failed = 1
+            Note   = "no results: Invoke-PesterTests.ps1 exited with $exitCode and wrote no $pesterResultPath"
+        }
+        Set-SuiteResult @splat
         return
     }
     $result = Get-Content -LiteralPath $pesterResultPath -Raw | ConvertFrom-Json
@@ -386,7 +425,14 @@ function Invoke-PesterTestTask {
         $failed++
         $notes += "Invoke-PesterTests.ps1 exited with $exitCode without a failed test"
     }
-    Set-SuiteResult -Name $name -Passed $passed -Failed $failed -Skipped $skipped -Note $notes
+    $splat = @{
+        Name    = $name
+        Passed  = $passed
+        Failed  = $failed
+        Skipped = $skipped
+        Note    = $notes
+    }
+    Set-SuiteResult @splat
 }
 
 function Invoke-TestTask {
@@ -449,7 +495,12 @@ function Invoke-DemoTask {
         Write-Host "Emulator: $($emulator.Url) (25 seeded users; client id $($emulator.Credential.UserName))"
         $scriptPath = Join-Path $outDir 'demo/Invoke-Demo.ps1'
         New-Item -ItemType Directory -Path (Split-Path -Parent $scriptPath) -Force | Out-Null
-        Set-Content -LiteralPath $scriptPath -Value $demoScript.ToString() -Encoding utf8NoBOM
+        $content = @{
+            LiteralPath = $scriptPath
+            Value       = $demoScript.ToString()
+            Encoding    = 'utf8NoBOM'
+        }
+        Set-Content @content
         $splat = @{
             ArgumentList   = '-File', $scriptPath, '-ModulePath', $moduleDir, '-BaseUri', ([string] $emulator.Url)
             Environment    = @{
@@ -471,7 +522,13 @@ function Invoke-DemoTask {
 function Invoke-BenchTask {
     Invoke-Task 'Build'
     Write-Step 'Benchmarks'
-    $scripts = @(Get-ChildItem -LiteralPath (Join-Path $root 'tests/Benchmarks') -Filter '*.ps1' -File -ErrorAction Ignore | Sort-Object -Property Name)
+    $search = @{
+        LiteralPath = Join-Path $root 'tests/Benchmarks'
+        Filter      = '*.ps1'
+        File        = $true
+        ErrorAction = 'Ignore'
+    }
+    $scripts = @(Get-ChildItem @search | Sort-Object -Property Name)
     if ($scripts.Count -eq 0) {
         Write-Host 'No benchmark scripts in tests/Benchmarks yet; nothing to run.'
         return

@@ -770,7 +770,12 @@ function Write-MamlFile {
         $writer.WriteStartElement('helpItems', 'http://msh')
         $writer.WriteAttributeString('schema', 'maml')
         foreach ($entry in $Entries) {
-            Write-CommandHelp -Writer $writer -Command $entry.Command -Doc $entry.Doc
+            $splat = @{
+                Writer  = $writer
+                Command = $entry.Command
+                Doc     = $entry.Doc
+            }
+            Write-CommandHelp @splat
         }
         $writer.WriteEndElement()
         $writer.WriteEndDocument()
@@ -849,7 +854,12 @@ function ConvertTo-AboutText {
                     $indent = 4 + $Matches[1].Length
                     $marker = $Matches[2] -replace '^[*+]$', '-'
                     $hanging = $indent + $marker.Length + 1
-                    $wrapped = Format-Wrapped -Text $Matches[4] -Indent $hanging -HangingIndent $hanging
+                    $wrap = @{
+                        Text          = $Matches[4]
+                        Indent        = $hanging
+                        HangingIndent = $hanging
+                    }
+                    $wrapped = Format-Wrapped @wrap
                     $wrapped[0] = (' ' * $indent) + $marker + ' ' + $wrapped[0].TrimStart()
                     $output.AddRange($wrapped)
                 }

@@ -28,7 +28,12 @@ function Get-PwshCommand {
             return [pscustomobject]@{ FilePath = $candidate; PrefixArguments = @() }
         }
     }
-    $onPath = Get-Command -Name pwsh -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    $lookup = @{
+        Name        = 'pwsh'
+        CommandType = 'Application'
+        ErrorAction = 'Ignore'
+    }
+    $onPath = Get-Command @lookup | Select-Object -First 1
     if ($onPath) {
         return [pscustomobject]@{ FilePath = $onPath.Source; PrefixArguments = @() }
     }
@@ -39,7 +44,12 @@ function Get-DotnetPath {
     [CmdletBinding()]
     param()
 
-    $onPath = Get-Command -Name dotnet -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    $lookup = @{
+        Name        = 'dotnet'
+        CommandType = 'Application'
+        ErrorAction = 'Ignore'
+    }
+    $onPath = Get-Command @lookup | Select-Object -First 1
     if ($onPath) {
         return $onPath.Source
     }
