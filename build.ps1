@@ -8,7 +8,8 @@ Plain PowerShell (no InvokeBuild, no PowerShell Gallery). Run it with the reposi
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
 Tasks (several run in the order given; a task's prerequisites run once per call):
-  Build       dotnet publish, lay out out/OneLoginMfa from an allow-list, build the emulator, then Docs.
+  Build       dotnet publish, lay out out/OneLoginMfa from an allow-list (the built manifest gets the
+              version's CHANGELOG.md section as ReleaseNotes), build the emulator, then Docs.
   Docs        tools/Build-Help.ps1 (markdown -> MAML, about_ topics) into out/OneLoginMfa/en-US.
   UnitTest    xunit (tests/OneLoginMfa.Core.Tests), results in out/TestResults/core.trx.
   PesterTest  Pester in a child pwsh against out/OneLoginMfa, results in out/TestResults/pester.json.
@@ -148,6 +149,69 @@ function Get-ModuleVersion {
     return [string] $manifest.ModuleVersion
 }
 
+function Get-ReleaseNote {
+    # The CHANGELOG.md section of one version (Keep a Changelog: "## [0.1.0] - 2026-12-03"), without its
+    # heading; $null when there is no such section.
+    param([string] $Version)
+
+    $path = Join-Path $root 'CHANGELOG.md'
+    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+        return $null
+    }
+    $heading = '^##\s+\[?' + [regex]::Escape($Version) + '\]?(\s|$)'
+    $section = $null
+    foreach ($line in (Get-Content -LiteralPath $path -Encoding utf8)) {
+        if ($null -ne $section) {
+            if ($line -match '^##\s') {
+                break
+            }
+            $section.Add($line.TrimEnd())
+        }
+        elseif ($line -match $heading) {
+            $section = [System.Collections.Generic.List[string]]::new()
+        }
+    }
+    if ($null -eq $section) {
+        return $null
+    }
+    $text = ($section -join "`n").Trim()
+    if ($text) {
+        return $text
+    }
+    return $null
+}
+
+function Set-ManifestReleaseNote {
+    # Writes the version's CHANGELOG.md section into the BUILT manifest's PSData.ReleaseNotes (what the
+    # PowerShell Gallery shows); the source manifest keeps 'See CHANGELOG.md' and stays valid as it is.
+    param(
+        [Parameter(Mandatory)]
+        [string] $ManifestPath,
+
+        [Parameter(Mandatory)]
+        [string] $Version
+    )
+
+    $notes = Get-ReleaseNote -Version $Version
+    if (-not $notes) {
+        Write-Warning "CHANGELOG.md has no section for $Version; the built manifest keeps ReleaseNotes = 'See CHANGELOG.md'."
+        return
+    }
+    $text = [System.IO.File]::ReadAllText($ManifestPath)
+    $pattern = "ReleaseNotes(\s*)=(\s*)'See CHANGELOG\.md'"
+    if ($text -notmatch $pattern) {
+        throw "$ManifestPath has no ReleaseNotes = 'See CHANGELOG.md' line to replace."
+    }
+    $quoted = "'" + ($notes -replace "'", "''") + "'"
+    $text = [regex]::Replace($text, $pattern, { param($match) "ReleaseNotes$($match.Groups[1].Value)=$($match.Groups[2].Value)$quoted" })
+    [System.IO.File]::WriteAllText($ManifestPath, $text, [System.Text.UTF8Encoding]::new($false))
+    $written = (Import-PowerShellDataFile -LiteralPath $ManifestPath).PrivateData.PSData.ReleaseNotes
+    if ($written -ne $notes) {
+        throw "The release notes written to $ManifestPath do not read back as written."
+    }
+    Write-Host "Release notes for $Version from CHANGELOG.md written to the built manifest"
+}
+
 function Assert-BuiltModule {
     $manifest = Join-Path $moduleDir "$moduleName.psd1"
     if (-not (Test-Path -LiteralPath $manifest -PathType Leaf)) {
@@ -245,6 +309,7 @@ function Invoke-BuildTask {
         New-Item -ItemType Directory -Path (Split-Path -Parent $destination) -Force | Out-Null
         Copy-Item -LiteralPath $layout[$target] -Destination $destination
     }
+    Set-ManifestReleaseNote -ManifestPath (Join-Path $moduleDir "$moduleName.psd1") -Version $version
     Write-Host "Module laid out in $moduleDir"
 
     # The emulator and the docs are built even if one of them fails, and the failure is reported after.
