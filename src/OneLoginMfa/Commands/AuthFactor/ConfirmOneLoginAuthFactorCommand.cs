@@ -28,6 +28,7 @@ public sealed class ConfirmOneLoginAuthFactorCommand : OneLoginApiCmdlet
     /// <summary>The device; 0 verifies a temporary MFA token from New-OneLoginMfaToken.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("device_id")]
+    [ArgumentCompleter(typeof(Completion.EnrolledDeviceIdCompleter))]
     [ValidateRange(0, long.MaxValue)]
     public long DeviceId { get; set; }
 

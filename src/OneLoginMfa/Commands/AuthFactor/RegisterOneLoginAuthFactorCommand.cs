@@ -26,6 +26,7 @@ public sealed class RegisterOneLoginAuthFactorCommand : OneLoginApiCmdlet
     /// <summary>The account's factor id, from Get-OneLoginAvailableAuthFactor.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("factor_id")]
+    [ArgumentCompleter(typeof(Completion.AvailableFactorIdCompleter))]
     [ValidateRange(1, long.MaxValue)]
     public long FactorId { get; set; }
 

@@ -22,6 +22,7 @@ public sealed class RemoveOneLoginAuthFactorCommand : OneLoginApiCmdlet
     /// <summary>The device(s) to remove, from Get-OneLoginEnrolledAuthFactor (by property name) or as numbers (by value).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("device_id")]
+    [ArgumentCompleter(typeof(Completion.EnrolledDeviceIdCompleter))]
     [ValidateRange(1, long.MaxValue)]
     public long[] DeviceId { get; set; } = Array.Empty<long>();
 

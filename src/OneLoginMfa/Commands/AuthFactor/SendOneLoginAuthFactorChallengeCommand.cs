@@ -33,6 +33,7 @@ public sealed class SendOneLoginAuthFactorChallengeCommand : OneLoginApiCmdlet
     /// <summary>The enrolled device, from Get-OneLoginEnrolledAuthFactor.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("device_id")]
+    [ArgumentCompleter(typeof(Completion.EnrolledDeviceIdCompleter))]
     [ValidateRange(1, long.MaxValue)]
     public long[] DeviceId { get; set; } = Array.Empty<long>();
 
