@@ -130,38 +130,30 @@ internal sealed class OneLoginApi
 
     // ---- MFA v1 ---------------------------------------------------------------------------------------
 
-    public async Task<IReadOnlyList<AuthFactor>> GetAvailableAuthFactorsAsync(long userId, CancellationToken cancellationToken)
-    {
-        var request = new ApiRequest(HttpMethod.Get, "api/1/users/" + Id(userId) + "/auth_factors");
-        ApiResponse response = await _pipeline.SendAsync(request, _observer, cancellationToken).ConfigureAwait(false);
-        return Parse(request, response, root =>
-        {
-            // {"status":…,"data":{"auth_factors":[…]}}; a bare array is accepted too (the v2 shape).
-            JToken? data = OneLoginJson.Data(root);
-            JToken? list = data is JObject holder ? holder["auth_factors"] : data;
-            if (list is not JArray)
-            {
-                throw new JsonException("Expected data.auth_factors to be an array.");
-            }
+    public Task<IReadOnlyList<AuthFactor>> GetAvailableAuthFactorsAsync(long userId, CancellationToken cancellationToken) =>
+        GetUserListAsync(userId, "auth_factors", o => OneLoginJson.ToAuthFactor(o, userId), cancellationToken);
 
-            return (IReadOnlyList<AuthFactor>)OneLoginJson.Items(list).Select(o => OneLoginJson.ToAuthFactor(o, userId)).ToList();
-        });
-    }
+    public Task<IReadOnlyList<EnrolledAuthFactor>> GetEnrolledAuthFactorsAsync(long userId, CancellationToken cancellationToken) =>
+        GetUserListAsync(userId, "otp_devices", o => OneLoginJson.ToEnrolledAuthFactor(o, userId), cancellationToken);
 
-    public async Task<IReadOnlyList<EnrolledAuthFactor>> GetEnrolledAuthFactorsAsync(long userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// GET /api/1/users/{id}/{key}: <c>{"status":…,"data":{"&lt;key&gt;":[…]}}</c>; a bare array (the v2 shape) is
+    /// accepted too.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> GetUserListAsync<T>(long userId, string key, Func<JObject, T> map, CancellationToken cancellationToken)
     {
-        var request = new ApiRequest(HttpMethod.Get, "api/1/users/" + Id(userId) + "/otp_devices");
+        var request = new ApiRequest(HttpMethod.Get, "api/1/users/" + Id(userId) + "/" + key);
         ApiResponse response = await _pipeline.SendAsync(request, _observer, cancellationToken).ConfigureAwait(false);
         return Parse(request, response, root =>
         {
             JToken? data = OneLoginJson.Data(root);
-            JToken? list = data is JObject holder ? holder["otp_devices"] : data;
+            JToken? list = data is JObject holder ? holder[key] : data;
             if (list is not JArray)
             {
-                throw new JsonException("Expected data.otp_devices to be an array.");
+                throw new JsonException("Expected data." + key + " to be an array.");
             }
 
-            return (IReadOnlyList<EnrolledAuthFactor>)OneLoginJson.Items(list).Select(o => OneLoginJson.ToEnrolledAuthFactor(o, userId)).ToList();
+            return (IReadOnlyList<T>)OneLoginJson.Items(list).Select(map).ToList();
         });
     }
 
