@@ -114,7 +114,7 @@ internal sealed class OneLoginHttpPipeline : IDisposable
             if (IsRateLimited(status, error))
             {
                 rateLimitHits++;
-                TimeSpan wait = RetryAfter(exchange.Headers!) ?? TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(rateLimitHits, 6))));
+                TimeSpan wait = RateLimitWait(exchange.Headers!, rateLimitHits);
                 if (rateLimitHits > 50)
                 {
                     throw WithRequest(RateBudget.RateLimited(DateTimeOffset.UtcNow + wait, wait, Options.MaxRateLimitWait), request);
@@ -137,7 +137,8 @@ internal sealed class OneLoginHttpPipeline : IDisposable
             if (transient && request.Idempotent && failures < Options.MaxRetry)
             {
                 failures++;
-                await BackoffAsync(failures, RetryAfter(exchange.Headers!), request, "HTTP " + status.ToString(CultureInfo.InvariantCulture), observer, cancellationToken).ConfigureAwait(false);
+                // Only Retry-After is a hint for a 5xx; X-RateLimit-Reset is about the budget, not this failure.
+                await BackoffAsync(failures, RetryAfterHeader(exchange.Headers!), request, "HTTP " + status.ToString(CultureInfo.InvariantCulture), observer, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -376,6 +377,32 @@ internal sealed class OneLoginHttpPipeline : IDisposable
         }
 
         return HeaderInt(headers, "X-RateLimit-Reset") is int reset ? TimeSpan.FromSeconds(Math.Max(0, reset)) : null;
+    }
+
+    /// <summary>The Retry-After header alone (seconds or HTTP date), without the X-RateLimit-Reset fallback.</summary>
+    private static TimeSpan? RetryAfterHeader(IDictionary<string, string> headers) =>
+        headers.ContainsKey("Retry-After") ? RetryAfter(headers) : null;
+
+    /// <summary>
+    /// How long a rate-limit refusal keeps calls back: Retry-After when sent; else the window's reset, but only
+    /// when the refusal says the window is spent (X-RateLimit-Remaining 0 or absent); a refusal while the
+    /// headers still show budget is a short-term (burst) limit, so back off 2, 4, 8 ... 60 s instead of
+    /// waiting for a reset that may be an hour away.
+    /// </summary>
+    private static TimeSpan RateLimitWait(IDictionary<string, string> headers, int hits)
+    {
+        if (RetryAfterHeader(headers) is TimeSpan retryAfter)
+        {
+            return retryAfter;
+        }
+
+        int? remaining = HeaderInt(headers, "X-RateLimit-Remaining");
+        if (remaining is null or <= 0 && HeaderInt(headers, "X-RateLimit-Reset") is int reset)
+        {
+            return TimeSpan.FromSeconds(Math.Max(0, reset));
+        }
+
+        return TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(hits, 6))));
     }
 
     private async Task BackoffAsync(int failures, TimeSpan? serverDelay, ApiRequest request, string reason, IRequestObserver observer, CancellationToken cancellationToken)

@@ -28,6 +28,11 @@ internal sealed class RateBudget
     private DateTimeOffset? _resetAt;
     private int _inFlight;
     private DateTimeOffset? _unmeteredBlockedUntil;
+
+    // Set by a refusal (429 / 400 rate_limit_exceeded) of a metered call: no metered call goes out before it.
+    // Kept apart from the window figures on purpose: a refusal whose Retry-After is 1 s must not be stretched
+    // to the window's reset (possibly an hour away) when the headers say the window still has budget.
+    private DateTimeOffset? _meteredBlockedUntil;
     private readonly ConcurrentDictionary<string, bool> _meteredFamilies = new(StringComparer.Ordinal);
 
     /// <summary>Clock, replaceable in unit tests.</summary>
@@ -84,6 +89,11 @@ internal sealed class RateBudget
                         }
 
                         resetAt = blocked;
+                    }
+                    else if (_meteredBlockedUntil is DateTimeOffset refusedUntil && refusedUntil > now)
+                    {
+                        // The server refused a call and said when to come back (Retry-After).
+                        resetAt = refusedUntil;
                     }
                     else if (_remaining is not int remaining || remaining - _inFlight > 0)
                     {
@@ -169,14 +179,19 @@ internal sealed class RateBudget
         }
     }
 
-    /// <summary>A 429 (or 400 rate_limit_exceeded): the budget is spent until <paramref name="retryAfter"/> from now.</summary>
+    /// <summary>
+    /// A 429 (or 400 rate_limit_exceeded): no call of that kind is sent for <paramref name="retryAfter"/> from
+    /// now. The window figures are left to the headers (Observe): when the refusal carried X-RateLimit-Remaining 0,
+    /// the calls wait for that window's reset as well; when it said budget remains (a burst limit), they wait
+    /// only for Retry-After.
+    /// </summary>
     public void MarkExhausted(TimeSpan retryAfter, bool metered)
     {
         lock (_gate)
         {
+            DateTimeOffset until = Now() + retryAfter;
             if (!metered)
             {
-                DateTimeOffset until = Now() + retryAfter;
                 if (_unmeteredBlockedUntil is null || until > _unmeteredBlockedUntil.Value)
                 {
                     _unmeteredBlockedUntil = until;
@@ -185,11 +200,9 @@ internal sealed class RateBudget
                 return;
             }
 
-            _remaining = 0;
-            DateTimeOffset resetAt = Now() + retryAfter;
-            if (_resetAt is null || resetAt > _resetAt.Value || _resetAt.Value <= Now())
+            if (_meteredBlockedUntil is null || until > _meteredBlockedUntil.Value)
             {
-                _resetAt = resetAt;
+                _meteredBlockedUntil = until;
             }
         }
     }
