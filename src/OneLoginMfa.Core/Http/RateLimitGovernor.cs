@@ -172,9 +172,20 @@ internal sealed class RateBudget
                 _remaining = remaining ?? _remaining;
                 _resetAt = resetAt ?? _resetAt;
             }
-            else if (remaining is int rem)
+            else
             {
-                _remaining = _remaining is int current ? Math.Min(current, rem) : rem;
+                if (remaining is int rem)
+                {
+                    _remaining = _remaining is int current ? Math.Min(current, rem) : rem;
+                }
+
+                // X-RateLimit-Reset is whole seconds, rounded up, so "now + reset" is never before the true
+                // reset but can be up to a second after it. Every response of the window bounds it again:
+                // the earliest bound is still never early, and the wait at the end of a window is shortest.
+                if (resetAt is DateTimeOffset bound && bound < _resetAt!.Value)
+                {
+                    _resetAt = bound;
+                }
             }
         }
     }
