@@ -85,28 +85,41 @@ internal sealed class TokenProvider
 
     private async Task<AccessToken> GetAsync(AccessToken? rejected, IRequestObserver observer, CancellationToken cancellationToken)
     {
-        Task<AccessToken> pending;
-        lock (_gate)
+        // The refused token is compared by value, not by object: OneLogin hands back the same token until it
+        // expires (reference 2.1), so a renewal ahead of expiry yields a new AccessToken carrying the very
+        // value that is about to be refused. Comparing objects, a caller refused with the older object took
+        // that re-issued copy as "already renewed", was refused again and failed with AuthenticationFailed.
+        for (int attempt = 0; ; attempt++)
         {
-            AccessToken? current = _current;
-            bool usable = current is not null && !current.IsStale(DateTimeOffset.UtcNow)
-                && (rejected is null || !ReferenceEquals(current, rejected));
-            if (usable)
+            Task<AccessToken> pending;
+            lock (_gate)
             {
-                return current!;
+                AccessToken? current = _current;
+                bool usable = current is not null && !current.IsStale(DateTimeOffset.UtcNow)
+                    && (rejected is null || !string.Equals(current.Value, rejected.Value, StringComparison.Ordinal));
+                if (usable)
+                {
+                    return current!;
+                }
+
+                if (_pending is null || _pending.IsCompleted)
+                {
+                    // The request itself must not be cancelled by one caller's Ctrl+C while others wait on it.
+                    _pending = FetchAsync(observer);
+                }
+
+                pending = _pending;
             }
 
-            if (_pending is null || _pending.IsCompleted)
-            {
-                // The request itself must not be cancelled by one caller's Ctrl+C while others wait on it.
-                _pending = FetchAsync(observer);
-            }
+            AccessToken token = await WaitAsync(pending, cancellationToken).ConfigureAwait(false);
 
-            pending = _pending;
+            // A fetch already under way when the token was refused (a renewal ahead of expiry) may bring the
+            // refused value back; then ask once more, now that the server has let it expire.
+            if (rejected is null || attempt > 0 || !string.Equals(token.Value, rejected.Value, StringComparison.Ordinal))
+            {
+                return token;
+            }
         }
-
-        AccessToken token = await WaitAsync(pending, cancellationToken).ConfigureAwait(false);
-        return token;
     }
 
     private async Task<AccessToken> FetchAsync(IRequestObserver observer)
