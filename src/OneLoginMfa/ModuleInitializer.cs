@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
+using System.Threading;
 
 namespace OneLoginMfa;
 
@@ -16,11 +17,26 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private static readonly string s_dependencies =
         Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".", "Dependencies");
 
-    /// <inheritdoc/>
-    public void OnImport() => AppDomain.CurrentDomain.AssemblyResolve += OnAssemblyResolve;
+    private static int s_imports;
 
     /// <inheritdoc/>
-    public void OnRemove(PSModuleInfo psModuleInfo) => AppDomain.CurrentDomain.AssemblyResolve -= OnAssemblyResolve;
+    public void OnImport()
+    {
+        // Imported once per runspace (e.g. every ForEach-Object -Parallel branch): register the handler once.
+        if (Interlocked.Increment(ref s_imports) == 1)
+        {
+            AppDomain.CurrentDomain.AssemblyResolve += OnAssemblyResolve;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        if (Interlocked.Decrement(ref s_imports) == 0)
+        {
+            AppDomain.CurrentDomain.AssemblyResolve -= OnAssemblyResolve;
+        }
+    }
 
     private static Assembly? OnAssemblyResolve(object? sender, ResolveEventArgs args)
     {

@@ -47,6 +47,35 @@ public class ErrorMappingTests
     }
 
     [Fact]
+    public async Task A_404_page_that_is_not_json_is_ResponseInvalid_not_UserNotFound()
+    {
+        using var client = TestClient.Create();
+        client.Handler.Fallback = (_, _) => Task.FromResult(Respond.Html(HttpStatusCode.NotFound, "<html><body>404 Not Found (nginx)</body></html>"));
+
+        OneLoginApiException ex = await Assert.ThrowsAsync<OneLoginApiException>(() => client.Api.GetAvailableAuthFactorsAsync(5, s_none));
+
+        Assert.Equal(OneLoginErrorKind.ResponseInvalid, ex.Kind);
+        Assert.Equal(404, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task RetryAfter_is_not_taken_from_the_window_reset_for_an_ordinary_error()
+    {
+        using var client = TestClient.Create();
+        client.Handler.Fallback = (_, _) => Task.FromResult(Respond.Json(
+            HttpStatusCode.NotFound,
+            Samples.UserNotFoundV1,
+            ("X-RateLimit-Limit", "5000"),
+            ("X-RateLimit-Remaining", "4900"),
+            ("X-RateLimit-Reset", "1200")));
+
+        OneLoginApiException ex = await Assert.ThrowsAsync<OneLoginApiException>(() => client.Api.GetAvailableAuthFactorsAsync(123456789, s_none));
+
+        Assert.Equal(OneLoginErrorKind.UserNotFound, ex.Kind);
+        Assert.Null(ex.RetryAfter);
+    }
+
+    [Fact]
     public async Task V1_object_message_uses_description_and_keeps_the_attribute()
     {
         using var client = TestClient.Create();

@@ -162,4 +162,16 @@ public class RedactorTests
 
         Assert.DoesNotContain(client.Observer.Lines, l => l.Contains("Authorization", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Theory]
+    [InlineData("a basic request failed")]
+    [InlineData("Basic authentication is used for the token request")]
+    public void Prose_after_basic_is_not_masked(string text) => Assert.Equal(text, Redactor.Redact(text));
+
+    [Fact]
+    public void A_real_basic_credential_is_masked_whole()
+    {
+        string header = "Authorization: Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("clientid:secretvalue"));
+        Assert.Equal("Authorization: Basic ***", Redactor.Redact(header));
+    }
 }

@@ -109,6 +109,13 @@ Describe 'Get-OneLoginUser' {
             $total | Should -Not -BeNullOrEmpty
             "$total" | Should -Match '120'
         }
+
+        It 'gives just the total with -IncludeTotalCount -First 0' {
+            $out = @(Get-OneLoginUser -First 0 -IncludeTotalCount)
+            $out | Should -HaveCount 1
+            $out[0] | Should -Not -BeOfType ([OneLoginMfa.OneLoginUser])
+            "$($out[0])" | Should -Match '120'
+        }
     }
 
     Context 'by id' {

@@ -4,16 +4,6 @@ using System.Text.RegularExpressions;
 
 namespace OneLoginMfa.Http;
 
-/// <summary>OneLogin's legacy regional API hosts.</summary>
-public enum OneLoginRegion
-{
-    /// <summary>https://api.us.onelogin.com</summary>
-    US,
-
-    /// <summary>https://api.eu.onelogin.com</summary>
-    EU,
-}
-
 /// <summary>Turns -Subdomain, -Region and -BaseUri into the API root, refusing anything unsafe or ambiguous.</summary>
 internal static class EndpointResolver
 {

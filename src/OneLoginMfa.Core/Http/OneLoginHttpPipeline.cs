@@ -360,7 +360,11 @@ internal sealed class OneLoginHttpPipeline : IDisposable
         headers.TryGetValue(name, out string? value) && int.TryParse(value.Split(',')[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : null;
 
     /// <summary>Retry-After (seconds or HTTP date), else X-RateLimit-Reset (seconds).</summary>
-    internal static TimeSpan? RetryAfter(IDictionary<string, string> headers)
+    internal static TimeSpan? RetryAfter(IDictionary<string, string> headers) =>
+        RetryAfterHeader(headers) ?? (HeaderInt(headers, "X-RateLimit-Reset") is int reset ? TimeSpan.FromSeconds(Math.Max(0, reset)) : null);
+
+    /// <summary>The Retry-After header only (seconds or an HTTP date).</summary>
+    internal static TimeSpan? RetryAfterHeader(IDictionary<string, string> headers)
     {
         if (headers.TryGetValue("Retry-After", out string? retryAfter))
         {
@@ -376,12 +380,8 @@ internal sealed class OneLoginHttpPipeline : IDisposable
             }
         }
 
-        return HeaderInt(headers, "X-RateLimit-Reset") is int reset ? TimeSpan.FromSeconds(Math.Max(0, reset)) : null;
+        return null;
     }
-
-    /// <summary>The Retry-After header alone (seconds or HTTP date), without the X-RateLimit-Reset fallback.</summary>
-    private static TimeSpan? RetryAfterHeader(IDictionary<string, string> headers) =>
-        headers.ContainsKey("Retry-After") ? RetryAfter(headers) : null;
 
     /// <summary>
     /// How long a rate-limit refusal keeps calls back: Retry-After when sent; else the window's reset, but only
@@ -470,6 +470,12 @@ internal sealed class OneLoginHttpPipeline : IDisposable
         {
             kind = OneLoginErrorKind.RequestInvalid;
         }
+        else if (status == 404 && error is null && !string.IsNullOrWhiteSpace(body) && OneLoginJson.TryParse(body) is null)
+        {
+            // A 404 page that is not JSON comes from something in front of OneLogin (a proxy, a wrong base
+            // URI), not from OneLogin saying the user does not exist.
+            kind = OneLoginErrorKind.ResponseInvalid;
+        }
         else if (status == 404 || (status == 400 && message is not null && IsNotFoundMessage(message)))
         {
             kind = NotFoundKind(message, request.NotFoundKind);
@@ -502,7 +508,8 @@ internal sealed class OneLoginHttpPipeline : IDisposable
             ApiErrorType = error?.Type,
             ApiMessage = message,
             ApiErrorAttribute = error?.Attribute,
-            RetryAfter = RetryAfter(headers),
+            // X-RateLimit-Reset only says when the window resets; it is a wait only for a rate-limit refusal.
+            RetryAfter = kind == OneLoginErrorKind.RateLimited ? RetryAfter(headers) : RetryAfterHeader(headers),
         };
         return WithRequest(ex, request, headers);
     }

@@ -13,8 +13,10 @@ internal static class Redactor
         "((?:^|[&?])(?:access_token|refresh_token|client_secret|otp_token|state_token)=)[^&]*",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
+    // "basic" is masked only before something that looks like base64 credentials (digits, + / =, or a long
+    // run), so prose such as "basic request" stays readable.
     private static readonly Regex s_bearer = new(
-        "(bearer[: ]\\s*|basic\\s+)[A-Za-z0-9._~+/=-]+",
+        "(bearer[: ]\\s*|basic\\s+(?=[A-Za-z0-9+/]*(?:[0-9+/=]|[A-Za-z]{24})))[A-Za-z0-9._~+/=-]+",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     public const string Mask = "***";

@@ -128,7 +128,8 @@ public sealed class GetOneLoginUserCommand : OneLoginApiCmdlet
         string? path = OneLoginApi.FirstUsersPage(filters);
         long seen = 0;
         bool totalReported = false;
-        while (path is not null && (collect is not null || !Done))
+        // With -IncludeTotalCount the first page is read even for -First 0, to learn the total.
+        while (path is not null && (collect is not null || !Done || (reportTotal && PagingParameters.IncludeTotalCount && !totalReported)))
         {
             UserPage page;
             try
