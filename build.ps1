@@ -386,7 +386,7 @@ function Invoke-UnitTestTask {
         $splat = @{
             Name   = $name
             Failed = 1
-            Note   = "no results: dotnet test exited with $exitCode and wrote no $trxPath"
+            Note   = if ($exitCode -eq -1) { "timed out after $unitTestTimeoutSeconds s; no results" } else { "no results: dotnet test exited with $exitCode and wrote no $trxPath" }
         }
         Set-SuiteResult @splat
         return
@@ -467,7 +467,7 @@ function Invoke-PesterTestTask {
         $splat = @{
             Name   = $name
             Failed = 1
-            Note   = "no results: Invoke-PesterTests.ps1 exited with $exitCode and wrote no $pesterResultPath"
+            Note   = if ($exitCode -eq -1) { "timed out after $pesterTimeoutSeconds s (a hung test?); no results" } else { "no results: Invoke-PesterTests.ps1 exited with $exitCode and wrote no $pesterResultPath" }
         }
         Set-SuiteResult @splat
         return
