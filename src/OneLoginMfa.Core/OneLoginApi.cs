@@ -157,7 +157,15 @@ internal sealed class OneLoginApi
         });
     }
 
-    public async Task<EnrolledAuthFactor> RegisterAuthFactorAsync(long userId, long factorId, string displayName, string phoneNumber, bool verified, CancellationToken cancellationToken)
+    public Task<EnrolledAuthFactor> RegisterAuthFactorAsync(long userId, long factorId, string displayName, string phoneNumber, bool verified, CancellationToken cancellationToken) =>
+        RegisterAuthFactorAsync(userId, factorId, displayName, phoneNumber, verified, makeDefault: false, cancellationToken);
+
+    /// <param name="makeDefault">
+    /// Sends <c>"default": true</c>. The v1 enroll page documents no such field (UNCONFIRMED whether OneLogin
+    /// honours it); an API that ignores unknown fields is unaffected, and the caller checks the response's
+    /// <c>default</c> to see whether it took effect.
+    /// </param>
+    public async Task<EnrolledAuthFactor> RegisterAuthFactorAsync(long userId, long factorId, string displayName, string phoneNumber, bool verified, bool makeDefault, CancellationToken cancellationToken)
     {
         var body = new Dictionary<string, object>
         {
@@ -166,6 +174,11 @@ internal sealed class OneLoginApi
             ["number"] = phoneNumber,
             ["verified"] = verified,
         };
+        if (makeDefault)
+        {
+            body["default"] = true;
+        }
+
         var request = new ApiRequest(HttpMethod.Post, "api/1/users/" + Id(userId) + "/otp_devices", OneLoginJson.Serialize(body))
         {
             NotFoundKind = OneLoginErrorKind.UserNotFound,

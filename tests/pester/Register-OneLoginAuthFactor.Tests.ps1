@@ -75,8 +75,19 @@ $bare2,Mobile,+14155550106
             @(Get-ApiCall | Where-Object method -eq 'POST') | Should -HaveCount 2
         }
 
-        It 'does not offer -Default: the v1 enroll API cannot choose the default device' {
-            (Get-Command Register-OneLoginAuthFactor).Parameters.Keys | Should -Not -Contain 'Default'
+        It 'asks for the default device with -Default and warns when OneLogin did not apply it' {
+            $DebugPreference = 'Continue'
+            $enrolled = Register-OneLoginAuthFactor -UserId $bare -FactorId $sms -DisplayName 'Work phone' -PhoneNumber '+14155550101' -Default -WarningVariable warn1 5>&1
+            $debug = ($enrolled | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }) -join "`n"
+            $debug | Should -Match '"default":true'
+            $device = $enrolled | Where-Object { $_ -is [OneLoginMfa.EnrolledAuthFactor] }
+            if ($device.Default) { $warn1 | Should -BeNullOrEmpty } else { $warn1 | Should -HaveCount 1 }
+
+            # The emulator, like the documented API, ignores the field for a second device: that must be said.
+            $second = Register-OneLoginAuthFactor -UserId $bare -FactorId $voice -DisplayName 'Desk phone' -PhoneNumber '+14155550102' -Default -WarningVariable warn2
+            $second.Default | Should -BeFalse
+            $warn2 | Should -HaveCount 1
+            "$warn2" | Should -Match 'did not make it the default'
         }
     }
 

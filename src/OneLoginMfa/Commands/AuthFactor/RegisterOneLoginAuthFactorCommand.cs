@@ -46,6 +46,13 @@ public sealed class RegisterOneLoginAuthFactorCommand : OneLoginApiCmdlet
     [Parameter]
     public SwitchParameter Verified { get; set; }
 
+    /// <summary>
+    /// Ask OneLogin to make the new device the user's default. The v1 enroll API documents no such option, so
+    /// the request carries <c>"default": true</c> and a warning says so when the response shows it was not applied.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Default { get; set; }
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
@@ -61,8 +68,17 @@ public sealed class RegisterOneLoginAuthFactorCommand : OneLoginApiCmdlet
             return;
         }
 
-        if (TryAwait(Api.RegisterAuthFactorAsync(UserId, FactorId, DisplayName, PhoneNumber, Verified.IsPresent, StopToken), UserId, out EnrolledAuthFactor device))
+        if (TryAwait(Api.RegisterAuthFactorAsync(UserId, FactorId, DisplayName, PhoneNumber, Verified.IsPresent, Default.IsPresent, StopToken), UserId, out EnrolledAuthFactor device))
         {
+            if (Default && !device.Default)
+            {
+                WriteWarning(string.Format(
+                    CultureInfo.CurrentCulture,
+                    "OneLogin enrolled device {0} for user {1} but did not make it the default device: its API documents no way to choose the default. The user can change it in their OneLogin profile.",
+                    device.DeviceId,
+                    UserId));
+            }
+
             WriteObject(device);
         }
     }
