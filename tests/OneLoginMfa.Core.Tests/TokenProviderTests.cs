@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Net;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using OneLoginMfa.Core.Tests.Infrastructure;
@@ -309,5 +310,37 @@ public class TokenProviderTests
         }
 
         Assert.True(condition(), "timed out waiting for the condition");
+    }
+
+    [Fact]
+    public async Task A_reissued_token_expires_when_its_first_issue_does_not_a_full_lifetime_later()
+    {
+        // OneLogin re-issues the same token with expires_in 36000 however old it is (reference 2.1): the age
+        // comes from the server's Date minus created_at, so a token created 9 h ago has 1 h left.
+        using var client = TestClient.Create();
+        DateTimeOffset serverNow = DateTimeOffset.UtcNow;
+        string created = serverNow.AddHours(-9).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        client.Handler.TokenResponder = (_, _) =>
+        {
+            HttpResponseMessage response = Respond.Json(HttpStatusCode.OK, "{\"access_token\":\"old\",\"created_at\":\"" + created + "\",\"expires_in\":36000,\"token_type\":\"bearer\",\"account_id\":189185}");
+            response.Headers.Date = serverNow;
+            return Task.FromResult(response);
+        };
+
+        AccessToken token = await client.Api.AuthenticateAsync(s_none);
+
+        TimeSpan left = token.ExpiresAt - DateTimeOffset.UtcNow;
+        Assert.InRange(left.TotalMinutes, 58, 61);
+    }
+
+    [Fact]
+    public async Task Without_a_Date_header_the_lifetime_counts_from_the_local_request()
+    {
+        using var client = TestClient.Create();
+        client.Handler.TokenResponder = (_, _) => Task.FromResult(Respond.Json(HttpStatusCode.OK, StubHandler.TokenBody("fresh", 3600)));
+
+        AccessToken token = await client.Api.AuthenticateAsync(s_none);
+
+        Assert.InRange((token.ExpiresAt - DateTimeOffset.UtcNow).TotalMinutes, 59, 61);
     }
 }

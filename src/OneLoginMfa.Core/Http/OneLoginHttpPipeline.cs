@@ -115,6 +115,12 @@ internal sealed class OneLoginHttpPipeline : IDisposable
             {
                 rateLimitHits++;
                 TimeSpan wait = RateLimitWait(exchange.Headers!, rateLimitHits);
+                if (rateLimitHits > 1 && wait < TimeSpan.FromSeconds(1))
+                {
+                    // A server that keeps refusing with Retry-After: 0 must not be hammered.
+                    wait = TimeSpan.FromSeconds(1);
+                }
+
                 if (rateLimitHits > 50)
                 {
                     throw WithRequest(RateBudget.RateLimited(DateTimeOffset.UtcNow + wait, wait, Options.MaxRateLimitWait), request);
@@ -200,8 +206,28 @@ internal sealed class OneLoginHttpPipeline : IDisposable
             }
 
             long expiresIn = OneLoginJson.GetLong(tokenObject!["expires_in"]) ?? 36000;
-            return new AccessToken(value!, requestedAt, TimeSpan.FromSeconds(Math.Max(1, expiresIn)), OneLoginJson.GetLong(tokenObject["account_id"]));
+            TimeSpan lifetime = TimeSpan.FromSeconds(Math.Max(1, expiresIn)) - TokenAge(tokenObject, exchange.Headers!);
+            return new AccessToken(value!, requestedAt, lifetime < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : lifetime, OneLoginJson.GetLong(tokenObject["account_id"]));
         }
+    }
+
+    /// <summary>
+    /// How old the token already is. OneLogin hands every caller of a credential the same token until it
+    /// expires, with <c>expires_in</c> NOT decremented (reference 2.1), so a token another script obtained
+    /// hours ago would otherwise look fresh. The age is <c>Date</c> minus <c>created_at</c>, both on the
+    /// server's clock, so local clock skew does not matter. Unknown (no Date or created_at): zero.
+    /// </summary>
+    internal static TimeSpan TokenAge(JObject token, IDictionary<string, string> headers)
+    {
+        if (OneLoginJson.GetDate(token["created_at"]) is DateTimeOffset created
+            && headers.TryGetValue("Date", out string? dateText)
+            && DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset serverNow))
+        {
+            TimeSpan age = serverNow - created;
+            return age > TimeSpan.Zero ? age : TimeSpan.Zero;
+        }
+
+        return TimeSpan.Zero;
     }
 
     /// <summary>POST /auth/oauth2/revoke for the current token (Basic client credentials).</summary>
