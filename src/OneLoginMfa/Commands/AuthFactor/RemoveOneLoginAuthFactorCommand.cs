@@ -11,47 +11,27 @@ namespace OneLoginMfa.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "OneLoginAuthFactor", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemovedAuthFactor))]
-public sealed class RemoveOneLoginAuthFactorCommand : OneLoginApiCmdlet
+public sealed class RemoveOneLoginAuthFactorCommand : OneLoginDeviceCmdlet
 {
-    /// <summary>The user.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "user_id")]
-    [ValidateRange(1, long.MaxValue)]
-    public long UserId { get; set; }
-
-    /// <summary>The device(s) to remove, from Get-OneLoginEnrolledAuthFactor (by property name) or as numbers (by value).</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("device_id")]
-    [ArgumentCompleter(typeof(Completion.EnrolledDeviceIdCompleter))]
-    [ValidateRange(1, long.MaxValue)]
-    public long[] DeviceId { get; set; } = Array.Empty<long>();
-
     /// <summary>Write a RemovedAuthFactor (UserId, DeviceId, RemovedAt) for each device removed.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc/>
-    protected override void ProcessRecord()
-    {
-        foreach (long deviceId in DeviceId)
+    protected override void ProcessRecord() => ForEachDevice(
+        "Remove MFA device",
+        (deviceId, ct) => RemoveAsync(UserId, deviceId, ct),
+        removed =>
         {
-            string target = string.Format(CultureInfo.InvariantCulture, "device {0} of user {1}", deviceId, UserId);
-            if (!ShouldProcess(target, "Remove MFA device"))
-            {
-                continue;
-            }
-
-            if (TryAwait(RemoveAsync(UserId, deviceId, StopToken), DeviceTarget(UserId, deviceId), out RemovedAuthFactor removed) && PassThru)
+            if (PassThru)
             {
                 WriteObject(removed);
             }
-        }
-    }
+        });
 
     private async Task<RemovedAuthFactor> RemoveAsync(long userId, long deviceId, CancellationToken cancellationToken)
     {
         await Api.RemoveAuthFactorAsync(userId, deviceId, cancellationToken).ConfigureAwait(false);
         return new RemovedAuthFactor { UserId = userId, DeviceId = deviceId, RemovedAt = DateTimeOffset.Now };
     }
-
 }

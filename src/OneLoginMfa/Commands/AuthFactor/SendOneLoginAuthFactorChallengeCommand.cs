@@ -16,26 +16,13 @@ namespace OneLoginMfa.Commands;
 /// </remarks>
 [Cmdlet(VerbsCommunications.Send, "OneLoginAuthFactorChallenge", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(AuthFactorChallenge))]
-public sealed class SendOneLoginAuthFactorChallengeCommand : OneLoginApiCmdlet
+public sealed class SendOneLoginAuthFactorChallengeCommand : OneLoginDeviceCmdlet
 {
     /// <summary>The longest SMS OneLogin sends, after the template variables are filled in.</summary>
     public const int MaxSmsLength = 160;
 
     private const int OtpCodeLength = 6;
     private static readonly Regex s_templateVariable = new(@"\{\{(.*?)\}\}", RegexOptions.CultureInvariant);
-
-    /// <summary>The user.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "user_id")]
-    [ValidateRange(1, long.MaxValue)]
-    public long UserId { get; set; }
-
-    /// <summary>The enrolled device, from Get-OneLoginEnrolledAuthFactor.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("device_id")]
-    [ArgumentCompleter(typeof(Completion.EnrolledDeviceIdCompleter))]
-    [ValidateRange(1, long.MaxValue)]
-    public long[] DeviceId { get; set; } = Array.Empty<long>();
 
     /// <summary>How long the returned state token stays valid (1 second to 15 minutes; OneLogin's default is 2 minutes).</summary>
     [Parameter]
@@ -70,23 +57,10 @@ public sealed class SendOneLoginAuthFactorChallengeCommand : OneLoginApiCmdlet
     }
 
     /// <inheritdoc/>
-    protected override void ProcessRecord()
-    {
-        foreach (long deviceId in DeviceId)
-        {
-            string target = string.Format(CultureInfo.InvariantCulture, "device {0} of user {1}", deviceId, UserId);
-            if (!ShouldProcess(target, "Send an MFA challenge (code or push notification)"))
-            {
-                continue;
-            }
-
-            Task<AuthFactorChallenge> call = Api.SendChallengeAsync(UserId, deviceId, _lifetimeSeconds, NumericCode.IsPresent, SmsMessage, StopToken);
-            if (TryAwait(call, DeviceTarget(UserId, deviceId), out AuthFactorChallenge challenge))
-            {
-                WriteObject(challenge);
-            }
-        }
-    }
+    protected override void ProcessRecord() => ForEachDevice(
+        "Send an MFA challenge (code or push notification)",
+        (deviceId, ct) => Api.SendChallengeAsync(UserId, deviceId, _lifetimeSeconds, NumericCode.IsPresent, SmsMessage, ct),
+        WriteObject);
 
     /// <summary>Only {{otp_code}} and {{expiration}}, and at most 160 characters once OneLogin fills them in.</summary>
     private void ValidateSmsMessage(string message, int lifetimeSeconds)
