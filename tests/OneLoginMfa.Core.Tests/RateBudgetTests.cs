@@ -385,4 +385,38 @@ public class RateBudgetTests
         Assert.Same(RateLimitGovernor.For(key), RateLimitGovernor.For(key));
         Assert.NotSame(RateLimitGovernor.For(key), RateLimitGovernor.For(key + "2"));
     }
+
+    [Fact]
+    public async Task While_the_budget_is_unknown_one_call_probes_and_the_next_waits_for_its_headers()
+    {
+        (RateBudget budget, FakeTime time) = NewBudget();
+        var observer = new RecordingObserver();
+
+        RateBudget.Reservation? probe = await budget.AcquireAsync(true, s_hour, observer, s_none);
+        Assert.NotNull(probe);
+        Assert.Empty(time.Delays);
+
+        // The probe's headers arrive: the next call goes at once, no wait.
+        budget.Observe(5000, 100, 3600);
+        probe!.Complete();
+        Assert.NotNull(await budget.AcquireAsync(true, s_hour, observer, s_none));
+        Assert.Empty(time.Delays);
+        Assert.Empty(observer.Waits);
+    }
+
+    [Fact]
+    public async Task A_probe_that_never_reports_holds_the_next_call_back_at_most_two_seconds_and_silently()
+    {
+        (RateBudget budget, FakeTime time) = NewBudget();
+        var observer = new RecordingObserver();
+
+        RateBudget.Reservation? probe = await budget.AcquireAsync(true, s_hour, observer, s_none);
+        RateBudget.Reservation? next = await budget.AcquireAsync(true, TimeSpan.Zero, observer, s_none);
+
+        Assert.NotNull(probe);
+        Assert.NotNull(next);
+        Assert.NotEmpty(time.Delays);
+        Assert.InRange(time.TotalDelay, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2.1));
+        Assert.Empty(observer.Waits);
+    }
 }

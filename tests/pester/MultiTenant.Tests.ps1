@@ -58,8 +58,10 @@ Describe 'Several tenants in one session' {
             Get-OneLoginAvailableAuthFactor -Connection $b -ErrorAction SilentlyContinue -ErrorVariable failures
         $found | Should -BeNullOrEmpty
         @($failures.FullyQualifiedErrorId | ForEach-Object { $_.Split(',')[0] }) | Should -Be @('UserNotFound', 'UserNotFound')
+        # Errors keep input order; the two requests themselves run concurrently, so their arrival order is free.
+        @($failures.TargetObject) | Should -Be @(100001, 100002)
         @(Get-EmulatorCall -Emulator $emuA).path | Should -Be @('/api/2/users')
-        @(Get-EmulatorCall -Emulator $emuB -Like '/api/1/users/*/auth_factors').path | Should -Be @('/api/1/users/100001/auth_factors', '/api/1/users/100002/auth_factors')
+        @(Get-EmulatorCall -Emulator $emuB -Like '/api/1/users/*/auth_factors').path | Sort-Object | Should -Be @('/api/1/users/100001/auth_factors', '/api/1/users/100002/auth_factors')
     }
 
     It 'commands without -Connection use the default (b) only' {

@@ -29,6 +29,9 @@ internal sealed class RateBudget
     private int _inFlight;
     private DateTimeOffset? _unmeteredBlockedUntil;
 
+    private static readonly TimeSpan s_probeWaitCap = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_probePoll = TimeSpan.FromMilliseconds(10);
+
     // Set by a refusal (429 / 400 rate_limit_exceeded) of a metered call: no metered call goes out before it.
     // Kept apart from the window figures on purpose: a refusal whose Retry-After is 1 s must not be stretched
     // to the window's reset (possibly an hour away) when the headers say the window still has budget.
@@ -71,12 +74,14 @@ internal sealed class RateBudget
     public async Task<Reservation?> AcquireAsync(bool metered, TimeSpan maxWait, IRequestObserver observer, CancellationToken cancellationToken)
     {
         bool waited = false;
+        DateTimeOffset? probeWaitStarted = null;
         try
         {
             while (true)
             {
                 TimeSpan wait;
                 DateTimeOffset resetAt;
+                bool awaitProbe = false;
                 lock (_gate)
                 {
                     ExpireIfReset();
@@ -95,6 +100,15 @@ internal sealed class RateBudget
                         // The server refused a call and said when to come back (Retry-After).
                         resetAt = refusedUntil;
                     }
+                    else if (_remaining is null && _inFlight > 0 && now - (probeWaitStarted ??= now) < s_probeWaitCap)
+                    {
+                        // The budget is unknown (the first call, or a window just ended) and a call already out
+                        // will report it: wait for its headers instead of sending a blind wave that a spent or
+                        // not-yet-reset window would refuse (X-RateLimit-Reset is whole seconds). Bounded, so
+                        // a slow or header-less probe costs at most s_probeWaitCap.
+                        awaitProbe = true;
+                        resetAt = now;
+                    }
                     else if (_remaining is not int remaining || remaining - _inFlight > 0)
                     {
                         _inFlight++;
@@ -108,6 +122,12 @@ internal sealed class RateBudget
                     }
 
                     wait = resetAt - now;
+                }
+
+                if (awaitProbe)
+                {
+                    await Delay(s_probePoll, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
 
                 if (wait > maxWait)
