@@ -204,6 +204,9 @@ Describe 'Resilience' {
         It 'many concurrent 401s after the token is revoked coalesce into one token request' {
             Set-OneLoginEmulatorConfig -Emulator $emu -Setting @{ latencyMs = 100 }
             $connection = Connect-OneLogin -BaseUri $emu.Url -Credential $emu.Credential -PassThru
+            # One call first, so the rate budget is known and the sweep goes out as one wave (with the budget
+            # unknown, a single probe call would meet the revoked token alone).
+            Get-OneLoginAvailableAuthFactor -UserId $ids[0] -Connection $connection | Out-Null
             Invoke-OneLoginEmulatorRevokeAll -Emulator $emu
             Clear-OneLoginEmulatorRequest -Emulator $emu
 
