@@ -747,33 +747,33 @@ internal sealed partial class EmulatorApp
     private static Task UserNotFoundAsync(HttpContext ctx, long userId) =>
         Wire.V1ErrorAsync(ctx, 404, "User for id " + userId.ToString(CultureInfo.InvariantCulture) + " was not found");
 
-    private async Task AuthFactorsAsync(HttpContext ctx, long userId)
-    {
-        if (!_users.Exists(userId))
+    private Task AuthFactorsAsync(HttpContext ctx, long userId) =>
+        UserListAsync(ctx, userId, "auth_factors", () => _mfa.AvailableFactors(userId), (w, factor) =>
         {
-            await UserNotFoundAsync(ctx, userId);
-            return;
-        }
+            w.WriteString("name", factor.Name);
+            w.WriteNumber("factor_id", factor.FactorId);
+        });
 
-        var factors = _mfa.AvailableFactors(userId);
-        await Wire.V1DataAsync(ctx, w =>
+    private Task OtpDevicesAsync(HttpContext ctx, long userId) =>
+        UserListAsync(ctx, userId, "otp_devices", () => _mfa.Devices(userId), (w, d) =>
         {
-            w.WriteStartObject();
-            w.WriteStartArray("auth_factors");
-            foreach (var factor in factors)
+            // Field order of the doc sample (reference §6.3).
+            w.WriteString("type_display_name", d.Factor.Name);
+            w.WriteBoolean("active", d.Active);
+            w.WriteString("user_display_name", d.UserDisplayName);
+            w.WriteBoolean("default", d.Default);
+            if (d.PhoneNumber is not null)
             {
-                w.WriteStartObject();
-                w.WriteString("name", factor.Name);
-                w.WriteNumber("factor_id", factor.FactorId);
-                w.WriteEndObject();
+                w.WriteString("phone_number", d.PhoneNumber);
             }
 
-            w.WriteEndArray();
-            w.WriteEndObject();
+            w.WriteString("auth_factor_name", d.Factor.Name);
+            w.WriteNumber("id", d.Id);
+            w.WriteBoolean("needs_trigger", d.NeedsTrigger);
         });
-    }
 
-    private async Task OtpDevicesAsync(HttpContext ctx, long userId)
+    /// <summary>A v1 per-user list: 404 for an unknown user, else <c>{"status":…,"data":{"&lt;key&gt;":[…]}}</c>.</summary>
+    private async Task UserListAsync<T>(HttpContext ctx, long userId, string key, Func<IEnumerable<T>> items, Action<Utf8JsonWriter, T> writeItem)
     {
         if (!_users.Exists(userId))
         {
@@ -781,27 +781,15 @@ internal sealed partial class EmulatorApp
             return;
         }
 
-        var devices = _mfa.Devices(userId);
+        var list = items();
         await Wire.V1DataAsync(ctx, w =>
         {
             w.WriteStartObject();
-            w.WriteStartArray("otp_devices");
-            foreach (var d in devices)
+            w.WriteStartArray(key);
+            foreach (var item in list)
             {
-                // Field order of the doc sample (reference §6.3).
                 w.WriteStartObject();
-                w.WriteString("type_display_name", d.Factor.Name);
-                w.WriteBoolean("active", d.Active);
-                w.WriteString("user_display_name", d.UserDisplayName);
-                w.WriteBoolean("default", d.Default);
-                if (d.PhoneNumber is not null)
-                {
-                    w.WriteString("phone_number", d.PhoneNumber);
-                }
-
-                w.WriteString("auth_factor_name", d.Factor.Name);
-                w.WriteNumber("id", d.Id);
-                w.WriteBoolean("needs_trigger", d.NeedsTrigger);
+                writeItem(w, item);
                 w.WriteEndObject();
             }
 
